@@ -1,0 +1,47 @@
+# container-kg: `make demo` and `make test` work from a fresh clone with only Python.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+KG     := $(BIN)/kg
+STAMP  := $(VENV)/.installed
+DEVSTAMP := $(VENV)/.installed-dev
+
+.PHONY: demo test lint bench bench-quick clean help
+
+help:
+	@echo "make demo   - set up, build and validate the graph, print statistics, write out/"
+	@echo "make test   - set up, lint, type-check and run every test"
+	@echo "make bench  - run the benchmarks and print the table (benchmarks/RESULTS.md)"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	@touch $@
+
+$(DEVSTAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $@ $(STAMP)
+
+demo: $(STAMP)
+	$(KG) build
+	$(KG) validate
+	$(KG) stats
+	@mkdir -p out
+	$(KG) query acquisitions-by -p acquirer kg:docker
+	$(KG) query --format csv companies-by-category > out/companies-by-category.csv
+	@echo "wrote out/companies-by-category.csv"
+
+test: $(DEVSTAMP)
+	$(BIN)/ruff check kg tests benchmarks
+	$(BIN)/ruff format --check kg tests benchmarks
+	$(BIN)/mypy kg
+	$(BIN)/python -m pytest -q
+
+bench: $(DEVSTAMP)
+	$(BIN)/python -m benchmarks
+
+clean:
+	rm -rf dist out .pytest_cache .mypy_cache .ruff_cache

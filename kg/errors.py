@@ -1,0 +1,104 @@
+"""Typed errors: each carries what a person needs to fix the problem.
+
+The CLI turns every :class:`KgError` into one line on stderr and the error's ``exit_code``;
+anything else is a bug and keeps its traceback.
+"""
+
+from __future__ import annotations
+
+
+class KgError(Exception):
+    """Base class of the errors a user can cause and fix."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, *, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def __str__(self) -> str:
+        return self.message if not self.hint else f"{self.message}\n{self.hint}"
+
+
+class SourceSyntaxError(KgError):
+    """An input file (Turtle, TriG, YAML) cannot be parsed."""
+
+    exit_code = 2
+
+    def __init__(
+        self,
+        path: str,
+        line: int | None,
+        message: str,
+        *,
+        column: int | None = None,
+        hint: str | None = None,
+    ) -> None:
+        where = path if line is None else f"{path}:{line}" + (f":{column}" if column else "")
+        super().__init__(f"{where}: {message}", hint=hint)
+        self.path = path
+        self.line = line
+        self.column = column
+
+
+class DataError(KgError):
+    """The data breaks a rule that parsing cannot see (for example a triple outside a graph)."""
+
+    exit_code = 2
+
+
+class ValidationFailed(KgError):
+    """SHACL validation found violations; ``violations`` lists them."""
+
+    exit_code = 1
+
+    def __init__(self, violations: list, *, message: str | None = None) -> None:  # type: ignore[type-arg]
+        n = len(violations)
+        super().__init__(
+            message or f"the graph does not conform: {n} violation{'s' if n != 1 else ''}",
+            hint="Run `kg validate` to list them, fix the data, then build again.",
+        )
+        self.violations = violations
+
+
+class NotBuilt(KgError):
+    """No built graph where one was expected."""
+
+    exit_code = 2
+
+
+class QueryError(KgError):
+    """A SPARQL query cannot be parsed or run."""
+
+    exit_code = 2
+
+
+class UnsafeQuery(QueryError):
+    """A query that would change data, or reach the network or the file system."""
+
+    exit_code = 2
+
+
+class UnknownQuery(QueryError):
+    """A name that is not in the query library."""
+
+    exit_code = 2
+
+
+class StoreError(KgError):
+    """A store cannot be opened or reached."""
+
+    exit_code = 3
+
+
+class LandscapeFormatError(KgError):
+    """A landscape.yml that is not a landscape, or has wrong keys or types."""
+
+    exit_code = 2
+
+
+class UsageError(KgError):
+    """Options that do not fit together, or a value of the wrong form."""
+
+    exit_code = 2

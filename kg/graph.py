@@ -1,0 +1,160 @@
+"""The :class:`KnowledgeGraph` facade: one object that composes the pipeline's stages."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from kg.namespaces import ECO, RDFS, SKOS
+
+if TYPE_CHECKING:
+    from rdflib.term import Node
+
+    from kg.results import Answer
+    from kg.store import Store
+    from kg.validate import Violation
+
+
+class KnowledgeGraph:
+    """The container ecosystem as a queryable, analysable graph.
+
+    >>> from kg import KnowledgeGraph
+    >>> g = KnowledgeGraph.load()                       # doctest: +SKIP
+    >>> g.query("acquisitions-by", acquirer="kg:docker")  # doctest: +SKIP
+    """
+
+    def __init__(self, store: Store, *, as_of: str | None = None) -> None:
+        self.store = store
+        self.as_of = as_of
+
+    # --- opening -------------------------------------------------------------------------
+
+    @classmethod
+    def load(
+        cls,
+        *,
+        store: str | None = None,
+        dist: Path | None = None,
+        as_of: str | None = None,
+        note: Callable[[str], None] | None = None,
+    ) -> KnowledgeGraph:
+        """The built graph. ``store`` is ``memory`` (default: ``dist/`` reloaded, or the data
+        read directly when nothing is built), ``oxigraph:PATH`` or ``sparql:URL``; ``as_of``
+        gives the graph as it was on that date."""
+        import os
+
+        from kg.build import load as load_memory
+        from kg.store import open_store
+
+        spec = store or os.environ.get("KG_STORE") or "memory"
+        opened = load_memory(dist=dist, note=note) if spec == "memory" else open_store(spec)
+        if as_of:
+            from kg.history import as_of_store
+
+            opened = as_of_store(opened, as_of)
+        return cls(opened, as_of=as_of)
+
+    @classmethod
+    def build(
+        cls,
+        *,
+        validate: bool = True,
+        out: Path | None = None,
+        formats: Iterable[str] = ("trig", "nt"),
+        store: str | None = None,
+    ) -> KnowledgeGraph:
+        """Build from the sources, validate, write ``dist/``; load ``store`` too when given."""
+        from kg.build import build
+        from kg.store import open_store
+
+        target = open_store(store, create=True) if store and store != "memory" else None
+        result = build(validate=validate, out=out, formats=formats, target=target)
+        return cls(target or result.store)
+
+    # --- querying ------------------------------------------------------------------------
+
+    def query(self, text_or_name: str, /, **bindings: Node | str) -> Answer:
+        """Run a SPARQL query, or a library query by name, with variables bound by keyword
+        (``acquirer="kg:docker"``). Returns an :class:`~kg.results.Answer`: iterate it for rows
+        as dicts."""
+        from kg.query import resolve, run
+
+        text, _entry = resolve(text_or_name)
+        return run(self.store, text, bindings=bindings)
+
+    def query_df(self, text_or_name: str, /, **bindings: Node | str) -> Any:
+        """The rows of a SELECT as a pandas DataFrame (literals as Python values)."""
+        try:
+            import pandas as pd
+        except ImportError as exc:  # pragma: no cover - depends on the environment
+            from kg.errors import UsageError
+
+            raise UsageError(
+                "query_df needs pandas", hint="pip install 'container-kg[pandas]'"
+            ) from exc
+        answer = self.query(text_or_name, **bindings)
+        return pd.DataFrame(answer.to_python(), columns=answer.vars)
+
+    def labels(self, iris: Iterable[str]) -> dict[str, str]:
+        """The rdfs:label (else skos:prefLabel) of each IRI that has one."""
+        wanted = sorted({i for i in iris if i.startswith(("http://", "https://", "urn:"))})
+        if not wanted:
+            return {}
+        values = " ".join(f"<{i}>" for i in wanted if ">" not in i and " " not in i)
+        answer = self.store.query(
+            f"SELECT ?s (SAMPLE(?l) AS ?label) WHERE {{ VALUES ?s {{ {values} }} "
+            f"{{ ?s <{RDFS}label> ?l }} UNION {{ ?s <{SKOS}prefLabel> ?l }} }} GROUP BY ?s"
+        )
+        return {str(s): str(label) for s, label in answer.rows if label is not None}
+
+    # --- checking and counting ----------------------------------------------------------
+
+    def validate(self) -> list[Violation]:
+        from kg.validate import validate_store
+
+        return validate_store(self.store)
+
+    def stats(self) -> dict[str, Any]:
+        """Triples, entities per class, events per type, and the sources with their sizes."""
+        store = self.store
+        triples = store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").rows[0][0]
+        quads = store.query(
+            "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+        ).rows[0][0]
+        per_class = store.query(
+            f"""SELECT ?class (COUNT(DISTINCT ?e) AS ?n) WHERE {{
+                  ?e a ?class . FILTER(STRSTARTS(STR(?class), "{ECO}"))
+                  FILTER NOT EXISTS {{ ?class <{RDFS}subClassOf>+ <{ECO}Event> }}
+                  FILTER(?class != <{ECO}Event>)
+                }} GROUP BY ?class ORDER BY DESC(?n) ?class"""
+        )
+        events = store.query(
+            f"""SELECT ?type (COUNT(DISTINCT ?e) AS ?n) (COUNT(DISTINCT ?dated) AS ?dated_n) WHERE {{
+                  ?e a ?type . ?type <{RDFS}subClassOf>+ <{ECO}Event> .
+                  OPTIONAL {{ ?e <{ECO}date> ?d . BIND(?e AS ?dated) }}
+                }} GROUP BY ?type ORDER BY DESC(?n) ?type"""
+        )
+        sources = store.query(
+            f"""SELECT ?g (SAMPLE(?title) AS ?t) (COUNT(*) AS ?n) WHERE {{
+                  GRAPH ?g {{ ?s ?p ?o }}
+                  OPTIONAL {{ ?g <http://purl.org/dc/terms/title>|<{RDFS}label> ?title }}
+                }} GROUP BY ?g ORDER BY DESC(?n) ?g"""
+        )
+        return {
+            "triples": int(triples),  # type: ignore[arg-type]
+            "quads": int(quads),  # type: ignore[arg-type]
+            "classes": [(str(c), int(n)) for c, n in per_class.rows],  # type: ignore[arg-type]
+            "events": [(str(t), int(n), int(d)) for t, n, d in events.rows],  # type: ignore[arg-type]
+            "sources": [
+                (str(g), None if t is None else str(t), int(n))  # type: ignore[arg-type]
+                for g, t, n in sources.rows
+            ],
+        }
+
+    def __len__(self) -> int:
+        return len(self.store)
+
+    def __repr__(self) -> str:
+        return f"<KnowledgeGraph store={self.store.spec} quads={len(self.store)}>"
+

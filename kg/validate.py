@@ -1,0 +1,113 @@
+"""SHACL validation through pySHACL, with violations as plain records a person can read."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pyoxigraph as ox
+
+from kg import resources
+from kg.errors import SourceSyntaxError
+from kg.namespaces import RDFS, SH, shorten
+
+if TYPE_CHECKING:
+    from rdflib import Graph
+
+    from kg.store import Store
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One SHACL result."""
+
+    focus: str
+    label: str | None
+    path: str | None
+    message: str
+    severity: str
+    value: str | None = None
+
+    def __str__(self) -> str:
+        who = shorten(self.focus) if self.focus.startswith("http") else self.focus
+        if self.label:
+            who += f' ("{self.label}")'
+        where = f" {shorten(self.path)}" if self.path else ""
+        return f"{who}{where}: {self.message}"
+
+
+def union_graph(triples: Iterable[ox.Triple | ox.Quad]) -> Graph:
+    """The merged graph as one rdflib graph (what pySHACL reads)."""
+    from rdflib import Graph
+
+    from kg.store import from_ox
+
+    graph = Graph()
+    add = graph.add
+    for t in triples:
+        add((from_ox(t.subject), from_ox(t.predicate), from_ox(t.object)))  # type: ignore[arg-type]
+    return graph
+
+
+def load_shapes(path: Path | None = None) -> Graph:
+    from rdflib import Graph
+
+    path = path or resources.shapes_path()
+    graph = Graph()
+    try:
+        graph.parse(path, format="turtle")
+    except Exception as exc:  # rdflib raises several kinds; all mean the same here
+        raise SourceSyntaxError(str(path), getattr(exc, "lines", None), str(exc)) from exc
+    return graph
+
+
+def validate_graph(data: Graph, shapes: Graph) -> list[Violation]:
+    """Validate ``data`` (which must contain the ontology: targets use rdfs:subClassOf)."""
+    import pyshacl
+    from rdflib import Literal, URIRef
+
+    _conforms, report, _text = pyshacl.validate(
+        data, shacl_graph=shapes, inference="none", allow_warnings=True
+    )
+    sh = lambda local: URIRef(SH + local)  # noqa: E731
+    label = URIRef(RDFS + "label")
+    out: list[Violation] = []
+    for result in set(report.subjects(sh("resultSeverity"), None)):
+        focus = report.value(result, sh("focusNode"))
+        path = report.value(result, sh("resultPath"))
+        message = report.value(result, sh("resultMessage"))
+        severity = report.value(result, sh("resultSeverity"))
+        value = report.value(result, sh("value"))
+        name = data.value(focus, label) if focus is not None else None
+        out.append(
+            Violation(
+                focus=str(focus),
+                label=str(name) if isinstance(name, Literal) else None,
+                path=str(path) if isinstance(path, URIRef) else None,
+                message=str(message) if message is not None else "violates a shape",
+                severity=str(severity).rsplit("#", 1)[-1],
+                value=None if value is None else str(value),
+            )
+        )
+    out.sort(key=lambda v: (v.focus, v.path or "", v.message))
+    return out
+
+
+def validate_store(store: Store, *, shapes: Path | None = None) -> list[Violation]:
+    """Validate everything in a store against the project's shapes."""
+    return validate_graph(union_graph(store.triples()), load_shapes(shapes))
+
+
+def validate_files(paths: Iterable[Path], *, shapes: Path | None = None) -> list[Violation]:
+    """Validate files together with the ontology (so class targets see the class tree)."""
+    from kg.build import SourceFile, ontology_files, parse_file
+
+    store_quads: list[ox.Quad] = []
+    for source in ontology_files():
+        store_quads.extend(parse_file(source))
+    for path in paths:
+        default = None if path.suffix == ".trig" else f"file://{path.resolve()}"
+        store_quads.extend(parse_file(SourceFile(path, default)))
+    return validate_graph(union_graph(store_quads), load_shapes(shapes))
