@@ -8,6 +8,7 @@ the named graphs.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import tempfile
@@ -15,6 +16,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO, TYPE_CHECKING
 
 import pyoxigraph as ox
 
@@ -22,6 +24,9 @@ from kg import resources
 from kg.errors import DataError, NotBuilt, SourceSyntaxError, UsageError
 from kg.namespaces import ONTOLOGY_GRAPH, PREFIXES
 from kg.store import OxigraphStore, Store
+
+if TYPE_CHECKING:
+    from kg.validate import Violation
 
 #: Output formats of ``kg build --format``: file suffix and engine format.
 FORMATS: dict[str, tuple[str, ox.RdfFormat]] = {
@@ -52,7 +57,7 @@ class BuildResult:
     store: OxigraphStore
     sources: list[SourceFile]
     written: list[Path] = field(default_factory=list)
-    violations: list = field(default_factory=list)  # type: ignore[type-arg]
+    violations: list[Violation] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)
 
 
@@ -124,7 +129,9 @@ def _syntax_message(exc: SyntaxError) -> str:
 
 
 def read_sources(
-    sources: Iterable[SourceFile], *, progress: Callable[[Iterable[SourceFile]], Iterable[SourceFile]] | None = None
+    sources: Iterable[SourceFile],
+    *,
+    progress: Callable[[Iterable[SourceFile]], Iterable[SourceFile]] | None = None,
 ) -> OxigraphStore:
     """Parse every source into a new in-memory store."""
     store = OxigraphStore()
@@ -166,7 +173,9 @@ def build(
         from kg.validate import validate_store
 
         t1 = time.perf_counter()
-        result.violations = validate_store(store, shapes=(ontology or resources.ontology_dir()) / "shapes.ttl")
+        result.violations = validate_store(
+            store, shapes=(ontology or resources.ontology_dir()) / "shapes.ttl"
+        )
         seconds["validate"] = time.perf_counter() - t1
         if result.violations:
             raise ValidationFailed(result.violations)
@@ -193,7 +202,7 @@ def write_dist(
     for fmt in dict.fromkeys(wanted):
         suffix, rdf_format = FORMATS[fmt]
         target = out / f"kg.{suffix}"
-        _atomic_write(target, lambda fh, f=rdf_format: _serialize(store, fh, f))
+        _atomic_write(target, functools.partial(_serialize, store, fmt=rdf_format))
         written.append(target)
     manifest = {
         "built": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
@@ -208,18 +217,18 @@ def write_dist(
     return written
 
 
-def _serialize(store: OxigraphStore, fh: object, fmt: ox.RdfFormat) -> None:
+def _serialize(store: OxigraphStore, fh: IO[bytes], *, fmt: ox.RdfFormat) -> None:
     if fmt == ox.RdfFormat.N_QUADS:
         # The reload file holds the merged default graph too, so reloading is one native load.
-        ox.serialize(store.ox.quads_for_pattern(None, None, None, None), fh, fmt)  # type: ignore[arg-type]
+        ox.serialize(store.ox.quads_for_pattern(None, None, None, None), fh, fmt)
     elif fmt.supports_datasets:
-        ox.serialize(store.quads(), fh, fmt, prefixes=PREFIXES)  # type: ignore[arg-type]
+        ox.serialize(store.quads(), fh, fmt, prefixes=PREFIXES)
     else:
-        kwargs = {} if fmt == ox.RdfFormat.N_TRIPLES else {"prefixes": PREFIXES}
-        ox.serialize(store.triples(), fh, fmt, **kwargs)  # type: ignore[arg-type]
+        prefixes = None if fmt == ox.RdfFormat.N_TRIPLES else PREFIXES
+        ox.serialize(store.triples(), fh, fmt, prefixes=prefixes)
 
 
-def _atomic_write(target: Path, write: Callable[[object], object]) -> None:
+def _atomic_write(target: Path, write: Callable[[IO[bytes]], object]) -> None:
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
@@ -242,7 +251,10 @@ def load(*, dist: Path | None = None, note: Note | None = None) -> OxigraphStore
         store.load_file(reload, ox.RdfFormat.N_QUADS)
         return store
     if note:
-        note(f"note: no build in {dist}; reading the data directly (run `kg build` to validate and cache it)")
+        note(
+            f"note: no build in {dist}; reading the data directly "
+            "(run `kg build` to validate and cache it)"
+        )
     return read_sources(source_files())
 
 

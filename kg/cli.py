@@ -7,7 +7,6 @@ printed as one line with a hint, and set the exit code listed in ``kg --help``.
 
 from __future__ import annotations
 
-import functools
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -135,7 +134,9 @@ def cli() -> None:
     type=click.Choice(["trig", "nt", "nq", "ttl", "xml", "jsonld"]),
     help="Formats to write (repeatable). Default: trig and nt; N-Quads is always written.",
 )
-@click.option("--out", type=click.Path(path_type=Path), default=None, help="Output folder [./dist].")
+@click.option(
+    "--out", type=click.Path(path_type=Path), default=None, help="Output folder [./dist]."
+)
 @click.option("--no-validate", is_flag=True, help="Skip SHACL validation.")
 @store_option
 def build(formats: tuple[str, ...], out: Path | None, no_validate: bool, store: str | None) -> None:
@@ -158,9 +159,11 @@ def build(formats: tuple[str, ...], out: Path | None, no_validate: bool, store: 
         target=target,
     )
     s = result.seconds
+    quads = sum(1 for _ in result.store.quads())
     click.echo(
-        f"built {len(result.store):,} triples ({sum(1 for _ in result.store.quads()):,} quads) in {len(result.store.graphs())} graphs "
-        f"from {len(result.sources)} files in {s['total']:.2f} s"
+        f"built {len(result.store):,} triples ({quads:,} quads) in "
+        f"{len(result.store.graphs())} graphs from {len(result.sources)} files "
+        f"in {s['total']:.2f} s"
         + (f" (validation {s['validate']:.2f} s: conforms)" if "validate" in s else "")
     )
     for path in result.written:
@@ -186,10 +189,7 @@ def validate(paths: tuple[Path, ...]) -> None:
     from kg.build import read_sources, source_files
     from kg.validate import validate_files, validate_store
 
-    if paths:
-        violations = validate_files(paths)
-    else:
-        violations = validate_store(read_sources(source_files()))
+    violations = validate_files(paths) if paths else validate_store(read_sources(source_files()))
     for v in violations:
         click.echo(str(v))
     if violations:
@@ -225,7 +225,10 @@ def stats(store: str | None, as_of: str | None, fmt: str) -> None:
     click.echo(table(["class", "entities"], [[shorten(c), str(n)] for c, n in numbers["classes"]]))
     click.echo("events per type")
     click.echo(
-        table(["type", "events", "dated"], [[shorten(t), str(n), str(d)] for t, n, d in numbers["events"]])
+        table(
+            ["type", "events", "dated"],
+            [[shorten(t), str(n), str(d)] for t, n, d in numbers["events"]],
+        )
     )
     click.echo(f"sources: {len(numbers['sources'])}")
     click.echo(
@@ -241,8 +244,15 @@ def stats(store: str | None, as_of: str | None, fmt: str) -> None:
 
 @cli.command()
 @click.argument("query", required=False)
-@click.option("-p", "--param", "params", nargs=2, multiple=True, metavar="NAME VALUE",
-              help="Bind ?NAME to VALUE (an IRI such as kg:docker, or a literal). Repeatable.")
+@click.option(
+    "-p",
+    "--param",
+    "params",
+    nargs=2,
+    multiple=True,
+    metavar="NAME VALUE",
+    help="Bind ?NAME to VALUE (an IRI such as kg:docker, or a literal). Repeatable.",
+)
 @format_option(("table", "csv", "tsv", "json", "xml", "md", "ttl", "nt", "jsonld", "trig"))
 @click.option("--iris", is_flag=True, help="Show IRIs raw in tables instead of labels.")
 @click.option("--limit", type=click.IntRange(min=0), default=None, help="Print at most N rows.")
@@ -277,24 +287,24 @@ def query(
       kg query queries/mine.rq --format json
       echo 'ASK { kg:docker a eco:Company }' | kg query -
     """
-    from kg import query as q
+    import kg.query as q
     from kg.errors import UsageError
     from kg.formats import render, table
 
     if list_:
-        rows = [
-            [e.name, e.title, " ".join(f"{p}" for p in e.params)] for e in q.library().values()
-        ]
+        rows = [[e.name, e.title, " ".join(f"{p}" for p in e.params)] for e in q.library().values()]
         click.echo(table(["name", "title", "parameters"], rows), nl=False)
         return
     if show:
         click.echo(q.get(show).text, nl=False)
         return
     if query is None:
-        raise UsageError("give a query, a file, - for stdin, or a library name",
-                         hint="See `kg query --list` and `kg query --help`.")
+        raise UsageError(
+            "give a query, a file, - for stdin, or a library name",
+            hint="See `kg query --list` and `kg query --help`.",
+        )
     if query == "-":
-        text = click.get_text_stream("stdin").read()
+        text = sys.stdin.read()
     elif "\n" not in query and len(query) < 4096 and Path(query).is_file():
         text = Path(query).read_text(encoding="utf-8")
     else:
@@ -310,9 +320,14 @@ def query(
     if fmt in ("table", "md") and not iris and answer.kind == "SELECT":
         labels = graph.labels(str(t) for row in answer.rows for t in row if t is not None)
     if answer.kind == "CONSTRUCT" and fmt not in ("table", "ttl", "nt", "jsonld", "trig"):
-        raise UsageError(f"a CONSTRUCT or DESCRIBE prints a graph: use --format ttl, nt, jsonld or trig, not {fmt}")
+        raise UsageError(
+            "a CONSTRUCT or DESCRIBE prints a graph: "
+            f"use --format ttl, nt, jsonld or trig, not {fmt}"
+        )
     if answer.kind != "CONSTRUCT" and fmt in ("ttl", "nt", "jsonld", "trig"):
-        raise UsageError(f"--format {fmt} is for CONSTRUCT and DESCRIBE; use table, csv, tsv, json, xml or md")
+        raise UsageError(
+            f"--format {fmt} is for CONSTRUCT and DESCRIBE; use table, csv, tsv, json, xml or md"
+        )
     click.echo(render(answer, fmt, labels=labels, iris=iris), nl=False)
     if answer.kind == "ASK" and not answer.boolean:
         sys.exit(1)

@@ -6,6 +6,8 @@ anything else is a bug and keeps its traceback.
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class KgError(Exception):
     """Base class of the errors a user can cause and fix."""
@@ -53,7 +55,7 @@ class ValidationFailed(KgError):
 
     exit_code = 1
 
-    def __init__(self, violations: list, *, message: str | None = None) -> None:  # type: ignore[type-arg]
+    def __init__(self, violations: list[Any], *, message: str | None = None) -> None:
         n = len(violations)
         super().__init__(
             message or f"the graph does not conform: {n} violation{'s' if n != 1 else ''}",

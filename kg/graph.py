@@ -119,9 +119,7 @@ class KnowledgeGraph:
         """Triples, entities per class, events per type, and the sources with their sizes."""
         store = self.store
         triples = store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").rows[0][0]
-        quads = store.query(
-            "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
-        ).rows[0][0]
+        quads = store.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }").rows[0][0]
         per_class = store.query(
             f"""SELECT ?class (COUNT(DISTINCT ?e) AS ?n) WHERE {{
                   ?e a ?class . FILTER(STRSTARTS(STR(?class), "{ECO}"))
@@ -130,7 +128,7 @@ class KnowledgeGraph:
                 }} GROUP BY ?class ORDER BY DESC(?n) ?class"""
         )
         events = store.query(
-            f"""SELECT ?type (COUNT(DISTINCT ?e) AS ?n) (COUNT(DISTINCT ?dated) AS ?dated_n) WHERE {{
+            f"""SELECT ?type (COUNT(DISTINCT ?e) AS ?n) (COUNT(DISTINCT ?dated) AS ?dn) WHERE {{
                   ?e a ?type . ?type <{RDFS}subClassOf>+ <{ECO}Event> .
                   OPTIONAL {{ ?e <{ECO}date> ?d . BIND(?e AS ?dated) }}
                 }} GROUP BY ?type ORDER BY DESC(?n) ?type"""
@@ -141,14 +139,17 @@ class KnowledgeGraph:
                   OPTIONAL {{ ?g <http://purl.org/dc/terms/title>|<{RDFS}label> ?title }}
                 }} GROUP BY ?g ORDER BY DESC(?n) ?g"""
         )
+
+        def num(term: Node | None) -> int:
+            return int(str(term)) if term is not None else 0
+
         return {
-            "triples": int(triples),  # type: ignore[arg-type]
-            "quads": int(quads),  # type: ignore[arg-type]
-            "classes": [(str(c), int(n)) for c, n in per_class.rows],  # type: ignore[arg-type]
-            "events": [(str(t), int(n), int(d)) for t, n, d in events.rows],  # type: ignore[arg-type]
+            "triples": num(triples),
+            "quads": num(quads),
+            "classes": [(str(c), num(n)) for c, n in per_class.rows],
+            "events": [(str(t), num(n), num(d)) for t, n, d in events.rows],
             "sources": [
-                (str(g), None if t is None else str(t), int(n))  # type: ignore[arg-type]
-                for g, t, n in sources.rows
+                (str(g), None if t is None else str(t), num(n)) for g, t, n in sources.rows
             ],
         }
 
@@ -157,4 +158,3 @@ class KnowledgeGraph:
 
     def __repr__(self) -> str:
         return f"<KnowledgeGraph store={self.store.spec} quads={len(self.store)}>"
-

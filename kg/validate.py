@@ -91,8 +91,8 @@ def validate_graph(data: Graph, shapes: Graph) -> list[Violation]:
                 value=None if value is None else str(value),
             )
         )
-    out.sort(key=lambda v: (v.focus, v.path or "", v.message))
-    return out
+    # Two constraints of one property may share a message: print it once.
+    return sorted(set(out), key=lambda v: (v.focus, v.path or "", v.message))
 
 
 def validate_store(store: Store, *, shapes: Path | None = None) -> list[Violation]:
@@ -101,13 +101,17 @@ def validate_store(store: Store, *, shapes: Path | None = None) -> list[Violatio
 
 
 def validate_files(paths: Iterable[Path], *, shapes: Path | None = None) -> list[Violation]:
-    """Validate files together with the ontology (so class targets see the class tree)."""
-    from kg.build import SourceFile, ontology_files, parse_file
+    """Validate files in the context of the ontology and the curated data (so they may refer
+    to its categories and organisations); report the violations about the files' own subjects."""
+    from kg.build import SourceFile, parse_file, source_files
 
-    store_quads: list[ox.Quad] = []
-    for source in ontology_files():
-        store_quads.extend(parse_file(source))
+    context: list[ox.Quad] = []
+    for source in source_files(imports=Path("/nonexistent-imports")):
+        context.extend(parse_file(source))
+    own: list[ox.Quad] = []
     for path in paths:
-        default = None if path.suffix == ".trig" else f"file://{path.resolve()}"
-        store_quads.extend(parse_file(SourceFile(path, default)))
-    return validate_graph(union_graph(store_quads), load_shapes(shapes))
+        default = None if path.suffix == ".trig" else path.resolve().as_uri()
+        own.extend(parse_file(SourceFile(path, default)))
+    subjects = {str(q.subject.value) for q in own if not isinstance(q.subject, ox.Triple)}
+    violations = validate_graph(union_graph([*context, *own]), load_shapes(shapes))
+    return [v for v in violations if v.focus in subjects]

@@ -1,0 +1,173 @@
+"""Each SHACL shape with a conforming and a violating fixture, through the library and the CLI."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kg.cli import cli
+from kg.validate import validate_files
+
+SHAPES = Path(__file__).parent / "fixtures" / "shapes"
+
+# fixture -> (focus node, path or None, the message a person reads)
+VIOLATIONS = {
+    "acquisition-without-acquirer": (
+        "kg:acme-buys-widget",
+        "eco:acquirer",
+        "an acquisition needs exactly one eco:acquirer (the organisation that buys)",
+    ),
+    "acquisition-two-acquirers": (
+        "kg:acme-buys-widget",
+        "eco:acquirer",
+        "an acquisition needs exactly one eco:acquirer (the organisation that buys)",
+    ),
+    "acquisition-two-dates": (
+        "kg:acme-buys-widget",
+        "eco:date",
+        "eco:date must be one xsd:date, xsd:gYearMonth or xsd:gYear, as precise as the source",
+    ),
+    "acquired-unknown": (
+        "kg:acme-buys-widget",
+        "eco:acquired",
+        "the eco:acquired must be an organisation or a product, typed in some source's graph",
+    ),
+    "price-not-decimal": (
+        "kg:acme-buys-widget",
+        "eco:price",
+        "eco:price is one amount in US dollars, an xsd:decimal, and only when a source states it",
+    ),
+    "date-wrong-type": (
+        "kg:acme-buys-widget",
+        "eco:date",
+        "eco:date must be one xsd:date, xsd:gYearMonth or xsd:gYear, as precise as the source",
+    ),
+    "event-without-quote": (
+        "kg:acme-buys-widget",
+        None,
+        "an event needs an eco:quote: the words of its source that state it",
+    ),
+    "entity-without-label": (
+        "kg:nameless",
+        "rdfs:label",
+        "has no rdfs:label: give it the name the source uses",
+    ),
+    "entity-without-source": (
+        "kg:unsourced",
+        "eco:source",
+        "has no eco:source: every fact needs the source that states it",
+    ),
+    "source-not-described": (
+        "kg:badly-sourced",
+        "eco:source",
+        "eco:source must be an eco:Source described in its own graph "
+        "(a eco:Source; dcterms:title)",
+    ),
+    "unknown-category": (
+        "kg:gizmo",
+        "eco:category",
+        "eco:category must name a category of a scheme (an eco:Category): "
+        "check the spelling against ontology/categories.ttl",
+    ),
+    "homepage-not-http": (
+        "kg:gizmo",
+        "eco:homepage",
+        "eco:homepage must be an http(s) address typed xsd:anyURI",
+    ),
+    "developer-not-organization": (
+        "kg:gizmo",
+        "eco:developer",
+        "eco:developer must be an organisation",
+    ),
+    "pivot-without-categories": (
+        "kg:acme-pivot",
+        None,
+        "a pivot needs an eco:fromCategory or an eco:toCategory",
+    ),
+    "pivot-without-organization": (
+        "kg:acme-pivot",
+        "eco:organization",
+        "a pivot needs exactly one eco:organization: the organisation that pivots",
+    ),
+    "coalition-member-not-organization": (
+        "kg:alliance",
+        "eco:member",
+        "every eco:member of a coalition must be an organisation",
+    ),
+    "coalition-formed-not-consortium": (
+        "kg:alliance",
+        "eco:formed",
+        "eco:formed names the one eco:Consortium the coalition formed",
+    ),
+    "category-without-scheme": (
+        "kg:floating",
+        "skos:inScheme",
+        "a category must be in a scheme "
+        "(skos:inScheme kg:categories, or an imported landscape's scheme)",
+    ),
+    "donation-without-recipient": (
+        "kg:acme-donates-gizmo",
+        "eco:recipient",
+        "a donation needs one eco:recipient: the foundation that receives it",
+    ),
+    "funding-amount-not-decimal": (
+        "kg:acme-series-a",
+        "eco:amount",
+        "eco:amount is one amount in US dollars, an xsd:decimal",
+    ),
+    "founder-not-person": ("kg:acme", "eco:founder", "eco:founder must be a person (eco:Person)"),
+}
+
+
+def test_conforming_fixture_has_no_violation() -> None:
+    assert validate_files([SHAPES / "conforms.trig"]) == []
+
+
+@pytest.mark.parametrize("name", sorted(VIOLATIONS))
+def test_each_shape_reports_its_violation(name: str) -> None:
+    from kg.namespaces import shorten
+
+    focus, path, message = VIOLATIONS[name]
+    violations = validate_files([SHAPES / f"{name}.trig"])
+    assert [(shorten(v.focus), v.path and shorten(v.path), v.message) for v in violations] == [
+        (focus, path, message)
+    ]
+    assert violations[0].severity == "Violation"
+
+
+def test_every_violating_fixture_is_covered() -> None:
+    files = {p.stem for p in SHAPES.glob("*.trig")}
+    assert files - {"conforms", "syntax-error", "outside-graph"} == set(VIOLATIONS)
+
+
+def test_cli_prints_one_line_per_violation_and_exits_1(runner) -> None:  # type: ignore[no-untyped-def]
+    result = runner.invoke(cli, ["validate", str(SHAPES / "acquisition-without-acquirer.trig")])
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [
+        'kg:acme-buys-widget ("Acme buys Widget") eco:acquirer: an acquisition needs exactly '
+        "one eco:acquirer (the organisation that buys)"
+    ]
+    assert "1 violation" in result.stderr
+
+
+def test_cli_conforms_exit_0(runner) -> None:  # type: ignore[no-untyped-def]
+    result = runner.invoke(cli, ["validate", str(SHAPES / "conforms.trig")])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "conforms\n"
+
+
+def test_cli_syntax_error_names_file_and_line(runner) -> None:  # type: ignore[no-untyped-def]
+    path = SHAPES / "syntax-error.trig"
+    result = runner.invoke(cli, ["validate", str(path)])
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[0] == f"Error: {path}:6:19: Unexpected end of file"
+    assert "Traceback" not in result.output
+
+
+def test_curated_data_conforms() -> None:
+    from kg.build import read_sources, source_files
+    from kg.validate import validate_store
+
+    store = read_sources(source_files(imports=Path("/nonexistent")))
+    assert [str(v) for v in validate_store(store)] == []
