@@ -33,6 +33,8 @@ demo: $(STAMP)
 	$(KG) query acquisitions-by -p acquirer kg:docker
 	$(KG) query --format csv companies-by-category > out/companies-by-category.csv
 	@echo "wrote out/companies-by-category.csv"
+	$(KG) viz --view ecosystem --out out/ecosystem.html
+	@echo "open out/ecosystem.html in a browser: it needs no network"
 
 test: $(DEVSTAMP)
 	$(BIN)/ruff check kg tests benchmarks

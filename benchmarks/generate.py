@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from kg.namespaces import DCTERMS, ECO, KG, ONTOLOGY_GRAPH, RDF, RDFS, SKOS, XSD
+from kg.namespaces import DCTERMS, ECO, KG, RDF, RDFS, SKOS, XSD
 
 #: Bump when the generator's output changes, so stale cached files are not reused.
 VERSION = 1
@@ -49,16 +49,18 @@ TOP_CATEGORIES = (
     "ui",
     "conversion-tools",
 )
-_SYLLABLES = (
-    "ku be dock cloud con tain er flux helm pod mesh grid net stack spin vault nomad "
-    "rancher quay har bor core os kata gvis or lin ker fal co tik ron kon ga lo ki tem "
-    "po ral cil ium cal ico wea ve port work rook ceph long horn open shift mira ntis"
-).split()
-_WORDS = (
+_SYLLABLE_TEXT = (
+    "ku be dock cloud con tain er flux helm pod mesh grid net stack spin vault nomad rancher "
+    "quay har bor core os kata gvis or lin ker fal co tik ron kon ga lo ki tem po ral cil ium "
+    "cal ico wea ve port work rook ceph long horn open shift mira ntis"
+)
+_WORD_TEXT = (
     "container platform runtime scheduler registry service mesh storage network policy "
     "observability security secrets gateway serverless database streaming build deploy "
     "cluster edge hybrid managed open source enterprise developer workflow"
-).split()
+)
+_SYLLABLES = _SYLLABLE_TEXT.split()
+_WORDS = _WORD_TEXT.split()
 _PUBLISHERS = ("TechCrunch", "The New Stack", "InfoWorld", "ZDNet", "VentureBeat", "GeekWire")
 
 A = RDF + "type"
@@ -171,11 +173,17 @@ def synthetic_quads(target: int, seed: int = SEED) -> Iterator[str]:
         w.add(org, f"<{A}>", eco(kind), registry)
         w.add(org, f"<{LABEL}>", literal(name), registry)
         w.add(org, eco("homepage"), literal(f"https://org-{i}.example.org/", "anyURI"), registry)
-        w.add(org, eco("crunchbase"), literal(f"https://www.crunchbase.com/organization/org-{i}",
-                                              "anyURI"), registry)
+        w.add(
+            org,
+            eco("crunchbase"),
+            literal(f"https://www.crunchbase.com/organization/org-{i}", "anyURI"),
+            registry,
+        )
         w.add(org, eco("foundingDate"), _date(rng, 1990, 2025), registry)
         w.add(org, eco("description"), literal(_words(rng, 8)), registry)
-        for cat in {categories[_skewed(rng, len(categories), 0.7)] for _ in range(rng.randint(1, 2))}:
+        # sorted: a set's order changes from one process to the next (string hashing)
+        picked = {categories[_skewed(rng, len(categories), 0.7)] for _ in range(rng.randint(1, 2))}
+        for cat in sorted(picked):
             w.add(org, eco("category"), cat, registry)
         w.add(org, eco("source"), registry, registry)
         if kind == "Consortium":
@@ -185,10 +193,15 @@ def synthetic_quads(target: int, seed: int = SEED) -> Iterator[str]:
             w.add(product, f"<{A}>", eco("Product"), registry)
             w.add(product, f"<{LABEL}>", literal(f"{_name(rng)} {_words(rng, 1)}"), registry)
             w.add(product, eco("developer"), org, registry)
-            w.add(product, eco("category"), categories[_skewed(rng, len(categories), 0.7)],
-                  registry)
-            w.add(product, eco("repository"),
-                  literal(f"https://github.com/org-{i}/product-{j}", "anyURI"), registry)
+            w.add(
+                product, eco("category"), categories[_skewed(rng, len(categories), 0.7)], registry
+            )
+            w.add(
+                product,
+                eco("repository"),
+                literal(f"https://github.com/org-{i}/product-{j}", "anyURI"),
+                registry,
+            )
             w.add(product, eco("description"), literal(_words(rng, 10)), registry)
             w.add(product, eco("source"), registry, registry)
         orgs.append(org)
@@ -237,8 +250,9 @@ def _acquisition(w: _Writer, rng: random.Random, n: int, buyer: str, bought: str
         second = f"<https://news.example.org/acquisitions/{n}/follow-up>"
         _news(w, rng, second, f"More on acquisition {n}")
         w.add(event, eco("source"), second, second)
-        w.add(event, eco("quote"), literal(f"Acquisition {n} closed for an undisclosed sum."),
-              second)
+        w.add(
+            event, eco("quote"), literal(f"Acquisition {n} closed for an undisclosed sum."), second
+        )
 
 
 def _coalition(w: _Writer, rng: random.Random, i: int, orgs: list[str], formed: str) -> None:
@@ -251,7 +265,8 @@ def _coalition(w: _Writer, rng: random.Random, i: int, orgs: list[str], formed: 
     w.add(event, eco("formed"), formed, page)
     w.add(event, eco("source"), page, page)
     w.add(event, eco("quote"), literal(f"Members came together to form coalition {i}."), page)
-    for member in {orgs[_skewed(rng, len(orgs), 0.8)] for _ in range(rng.randint(3, 30))}:
+    members = {orgs[_skewed(rng, len(orgs), 0.8)] for _ in range(rng.randint(3, 30))}
+    for member in sorted(members):
         w.add(event, eco("member"), member, page)
 
 
@@ -285,6 +300,10 @@ def dataset(size: str, *, seed: int = SEED, cache: Path = CACHE) -> Dataset:
     folder = cache / f"synthetic-{size}-seed{seed}-{_fingerprint()}"
     meta_path = folder / "meta.json"
     if not meta_path.is_file():
+        import shutil
+
+        for stale in cache.glob(f"synthetic-{size}-seed{seed}-*"):
+            shutil.rmtree(stale, ignore_errors=True)  # made by an older generator or ontology
         _generate(folder, SIZES[size], seed)
     meta = json.loads(meta_path.read_text())
     return Dataset(

@@ -168,6 +168,9 @@ def build(
     sources = source_files(ontology=ontology, data=data, imports=imports)
     store = read_sources(sources)
     seconds["parse"] = time.perf_counter() - t0
+    t_derive = time.perf_counter()
+    derive(store)
+    seconds["derive"] = time.perf_counter() - t_derive
     result = BuildResult(store=store, sources=sources, seconds=seconds)
     if validate:
         from kg.validate import validate_store
@@ -255,7 +258,16 @@ def load(*, dist: Path | None = None, note: Note | None = None) -> OxigraphStore
             f"note: no build in {dist}; reading the data directly "
             "(run `kg build` to validate and cache it)"
         )
-    return read_sources(source_files())
+    store = read_sources(source_files())
+    derive(store)
+    return store
+
+
+def derive(store: OxigraphStore) -> None:
+    """Add the derived graphs (ownership periods from the acquisitions: kg/history.py)."""
+    from kg.history import add_derived
+
+    add_derived(store)
 
 
 def is_stale(dist: Path) -> bool:

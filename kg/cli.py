@@ -251,14 +251,19 @@ def stats(store: str | None, as_of: str | None, fmt: str) -> None:
     nargs=2,
     multiple=True,
     metavar="NAME VALUE",
-    help="Bind ?NAME to VALUE (an IRI such as kg:docker, or a literal). Repeatable.",
+    help="Bind ?NAME to VALUE: an IRI (kg:docker, <https://...>), a date (2015-03-04), a "
+    'number, "text" (also "text"@en, "2015"^^xsd:gYear) or plain text. Repeatable.',
 )
 @format_option(("table", "csv", "tsv", "json", "xml", "md", "ttl", "nt", "jsonld", "trig"))
-@click.option("--iris", is_flag=True, help="Show IRIs raw in tables instead of labels.")
-@click.option("--limit", type=click.IntRange(min=0), default=None, help="Print at most N rows.")
-@click.option("--list", "list_", is_flag=True, help="List the query library.")
+@click.option("--iris", is_flag=True, help="Tables show IRIs (prefixed names) instead of labels.")
+@click.option(
+    "--limit", type=click.IntRange(min=0), default=None, help="Print at most N rows (or triples)."
+)
+@click.option("--list", "list_", is_flag=True, help="List the query library: names, parameters.")
 @click.option("--show", metavar="NAME", default=None, help="Print a library query's text.")
-@click.option("--update", is_flag=True, help="Allow SPARQL UPDATE on a local store.")
+@click.option(
+    "--update", is_flag=True, help="Allow a SPARQL UPDATE, on a local store (memory, oxigraph:)."
+)
 @store_option
 @as_of_option
 def query(
@@ -276,61 +281,559 @@ def query(
     """Run a SPARQL query: inline, from a FILE, from stdin (-), or a library NAME.
 
     The project's prefixes (eco, kg, schema, org, skos, prov, dcterms, rdf, rdfs, owl, xsd)
-    need no declaration. The default graph is the union of all named graphs; GRAPH ?g reaches
-    each source's own graph. ASK prints true/false and exits 0/1.
+    need no declaration. The default graph is the merge of all named graphs; GRAPH ?g reaches
+    each source's own graph. Rows print as table (labels for IRIs), csv, tsv, json, xml or md;
+    CONSTRUCT and DESCRIBE as ttl, nt, jsonld or trig. ASK prints true/false and exits 0/1.
+    Queries are read-only (UPDATE needs --update); SERVICE and LOAD are always refused.
 
     \b
     Example:
       kg query --list
       kg query acquisitions-by -p acquirer kg:docker
       kg query 'SELECT ?c WHERE { ?c a eco:Company }' --format csv
-      kg query queries/mine.rq --format json
+      kg query mine.rq --format json
       echo 'ASK { kg:docker a eco:Company }' | kg query -
     """
-    import kg.query as q
+    from kg import query as q
     from kg.errors import UsageError
-    from kg.formats import render, table
+    from kg.formats import render, rows_table
 
     if list_:
-        rows = [[e.name, e.title, " ".join(f"{p}" for p in e.params)] for e in q.library().values()]
-        click.echo(table(["name", "title", "parameters"], rows), nl=False)
+        click.echo(rows_table(["name", "title", "parameters"], q.library_rows(), fmt), nl=False)
         return
     if show:
         click.echo(q.get(show).text, nl=False)
         return
     if query is None:
         raise UsageError(
-            "give a query, a file, - for stdin, or a library name",
+            "give a query: inline SPARQL, a file, - for stdin, or a library name",
             hint="See `kg query --list` and `kg query --help`.",
         )
-    if query == "-":
-        text = sys.stdin.read()
-    elif "\n" not in query and len(query) < 4096 and Path(query).is_file():
-        text = Path(query).read_text(encoding="utf-8")
-    else:
-        text, _ = q.resolve(query)
-    if update and store and store.startswith("sparql:"):
-        raise UsageError("--update works on local stores only (memory or oxigraph:PATH)")
+    bindings: dict[str, str] = {}
+    for name, value in params:
+        if name in bindings:
+            raise UsageError(f"-p {name} is given twice", hint="Bind each variable once.")
+        bindings[name] = value
+    if update and as_of:
+        raise UsageError("--update cannot be combined with --as-of (a filtered copy)")
+    text = click.get_text_stream("stdin").read() if query == "-" else query
     graph = open_graph(store, as_of)
-    answer = q.run(graph.store, text, bindings=dict(params), allow_update=update, limit=limit)
-    if update and answer.kind == "SELECT" and not answer.vars:
-        click.echo(f"updated {graph.store.spec}", err=True)
-        return
+    answer = q.execute(graph.store, text, bindings=bindings, allow_update=update, limit=limit)
     labels = None
     if fmt in ("table", "md") and not iris and answer.kind == "SELECT":
         labels = graph.labels(str(t) for row in answer.rows for t in row if t is not None)
-    if answer.kind == "CONSTRUCT" and fmt not in ("table", "ttl", "nt", "jsonld", "trig"):
-        raise UsageError(
-            "a CONSTRUCT or DESCRIBE prints a graph: "
-            f"use --format ttl, nt, jsonld or trig, not {fmt}"
-        )
-    if answer.kind != "CONSTRUCT" and fmt in ("ttl", "nt", "jsonld", "trig"):
-        raise UsageError(
-            f"--format {fmt} is for CONSTRUCT and DESCRIBE; use table, csv, tsv, json, xml or md"
-        )
     click.echo(render(answer, fmt, labels=labels, iris=iris), nl=False)
+    if answer.kind == "UPDATE" and not graph.store.persistent:
+        note(f"note: {graph.store.spec} is gone when the command ends: the change is not kept")
     if answer.kind == "ASK" and not answer.boolean:
         sys.exit(1)
+
+
+# --- history -----------------------------------------------------------------------------
+
+
+@cli.command()
+@click.argument("entity", required=False)
+@click.option("--from", "start", metavar="DATE", help="Events from DATE on (YYYY[-MM[-DD]]).")
+@click.option("--to", "end", metavar="DATE", help="Events up to DATE (a year or month: its end).")
+@click.option(
+    "--type",
+    "types",
+    multiple=True,
+    metavar="TYPE",
+    help="Only events of TYPE (Acquisition, Coalition, Rename...). Repeatable.",
+)
+@click.option("--undated", is_flag=True, help="List the undated events too, at the end.")
+@store_option
+@format_option(("table", "csv", "tsv", "json", "md"))
+def timeline(
+    entity: str | None,
+    start: str | None,
+    end: str | None,
+    types: tuple[str, ...],
+    undated: bool,
+    store: str | None,
+    fmt: str,
+) -> None:
+    """The dated events in order, for the whole graph or one ENTITY.
+
+    ENTITY is a prefixed name (kg:coreos), a full IRI or a label ("CoreOS"). Each row gives
+    the date (as precise as its source: a year sorts before the days of that year), the
+    type, the event, the entities involved and the sources.
+
+    \b
+    Example:
+      kg timeline
+      kg timeline kg:coreos
+      kg timeline "Red Hat" --from 2015 --to 2020 --format csv
+      kg timeline --type Acquisition --type Closure --format json
+    """
+    from kg.formats import rows_table
+    from kg.history import timeline as run_timeline
+    from kg.namespaces import shorten
+
+    graph = open_graph(store)
+    events = run_timeline(graph.store, entity, start=start, end=end, types=types, undated=undated)
+    headers = ["date", "type", "event", "involved", "sources"]
+    rows: list[list[object]] = []
+    for e in events:
+        kind = shorten(e.type).removeprefix("eco:")
+        names = [name for _iri, name in e.involved]
+        if fmt == "json":
+            rows.append([e.date, kind, e.label, names, list(e.sources)])
+        elif fmt in ("table", "md") and len(e.sources) > 1:
+            rows.append(
+                [e.date, kind, e.label, "; ".join(names), f"{e.sources[0]} (+{len(e.sources) - 1})"]
+            )
+        else:
+            rows.append([e.date, kind, e.label, "; ".join(names), " ".join(e.sources)])
+    click.echo(rows_table(headers, rows, fmt), nl=False)
+
+
+# --- serve -------------------------------------------------------------------------------
+
+
+@cli.command()
+@store_option
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on. Anything but loopback lets other machines query.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Port to listen on (0: any free port, printed at start).")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=10.0,
+              show_default=True, help="Seconds a query may run before it is stopped (503).")
+@click.option("--max-rows", type=click.IntRange(min=0), default=10_000, show_default=True,
+              help="Rows an answer holds at most (0: no cap).")
+@click.option("--workers", type=click.IntRange(min=1), default=2, show_default=True,
+              help="Queries that run at once, each in its own process holding the graph.")
+def serve(
+    store: str | None, host: str, port: int, timeout: float, max_rows: int, workers: int
+) -> None:
+    """Serve the graph as a read-only SPARQL 1.1 endpoint, with a query page.
+
+    /sparql speaks the SPARQL 1.1 Protocol (GET, POST form or query body; JSON, XML, CSV,
+    TSV, Turtle, N-Triples, JSON-LD by Accept) and gives its service description without a
+    query. / is a page with a query form and the query library as examples (no script, works
+    offline). UPDATE, LOAD and SERVICE are refused; SIGINT or SIGTERM stops the server.
+
+    \b
+    Example:
+      kg serve
+      kg serve --store oxigraph:./kg.oxigraph --port 8080 --timeout 30
+      curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * { ?s a eco:Company }' \\
+           http://127.0.0.1:8000/sparql
+    """
+    from kg.serve import serve as run_server
+
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        note(f"note: listening on {host}: every machine that reaches it can query the graph")
+    run_server(store, host=host, port=port, timeout=timeout, max_rows=max_rows or None,
+               workers=workers, note=note)
+
+
+# --- viz ---------------------------------------------------------------------------------
+
+
+@cli.command()
+@click.option("--view", default="organizations", show_default=True, metavar="VIEW",
+              help="The view to draw: organizations, ecosystem, events or full.")
+@click.option("--color-by", type=click.Choice(["type", "category", "community"]), default="type",
+              show_default=True, help="What the node colours show.")
+@click.option("--size-by", type=click.Choice(["degree", "pagerank", "betweenness", "none"]),
+              default="degree", show_default=True, help="What the node sizes show.")
+@click.option("--title", default=None, help="The page's title [container-kg: VIEW].")
+@click.option("--physics/--no-physics", default=None,
+              help="Let the layout settle in the browser, or draw the Python layout as it is "
+              "[physics up to 500 nodes].")
+@click.option("--out", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="The HTML file to write [VIEW.html].")
+@store_option
+@as_of_option
+def viz(
+    view: str,
+    color_by: str,
+    size_by: str,
+    title: str | None,
+    physics: bool | None,
+    out: Path | None,
+    store: str | None,
+    as_of: str | None,
+) -> None:
+    """Write an interactive page of a view: one HTML file that works offline.
+
+    The page carries vis-network inside it and asks the network for nothing. Hover a node or
+    an edge for a tooltip, click a node for its details and links; search by name, filter by
+    type or category; the legend explains colours, edges and sizes. Small graphs settle and
+    then stop moving; large ones (over 500 nodes) are laid out here and drawn at once.
+
+    \b
+    Example:
+      kg viz --view ecosystem --out out/ecosystem.html
+      kg viz --color-by community --size-by pagerank
+      kg viz --view organizations --as-of 2016 --out orgs-2016.html
+    """
+    from kg.errors import UsageError
+    from kg.project import VIEWS
+
+    if view not in VIEWS:  # before the graph is loaded
+        raise UsageError(f"unknown view {view!r}", hint=f"Use one of: {', '.join(VIEWS)}.")
+    target = out or Path(f"{view}.html")
+    page = open_graph(store).to_html(
+        target, view=view, color_by=color_by, size_by=size_by, title=title, as_of=as_of,
+        physics=physics,
+    )  # fmt: skip
+    click.echo(
+        f"wrote {target}: {page.nodes:,} nodes, {page.edges:,} edges, "
+        f"{len(page) / 1e6:.1f} MB in {page.seconds:.2f} s (opens offline in any browser)"
+    )
+
+
+# --- analysis: centrality, communities, export ---------------------------------------------
+
+
+def _view_option(f: F) -> F:
+    from kg.project import VIEWS
+
+    return click.option(
+        "--view",
+        type=click.Choice(list(VIEWS)),
+        default="organizations",
+        show_default=True,
+        help="The projection to analyse (see Views below).",
+    )(f)
+
+
+def _metrics() -> list[str]:
+    from kg.analysis import METRICS
+
+    return list(METRICS)
+
+
+_VIEWS_HELP = """\b
+Views:
+  organizations  acquirer -> acquired (date, price), co-members of a coalition (weight:
+                 coalitions shared), member -> consortium, new owner -> former developer
+                 of a product, investor -> funded organisation
+  ecosystem      organisations, products, categories: developer and category edges
+  events         bipartite: events and the entities in them, by role
+  full           every IRI-to-IRI triple of the data (no ontology, no rdf:type)
+"""
+
+
+@cli.command(epilog=_VIEWS_HELP)
+@_view_option
+@click.option("--metric", "-m", type=click.Choice(_metrics()), default="pagerank",
+              show_default=True, help="The score to rank by.")
+@click.option("--top", type=click.IntRange(min=0), default=20, show_default=True,
+              help="Print the N highest (0: every node).")
+@click.option("--all", "all_metrics", is_flag=True,
+              help="Every metric side by side (sorted by --metric).")
+@click.option("--samples", type=click.IntRange(min=1), default=256, show_default=True,
+              help="Betweenness and closeness on graphs above --exact-max nodes: sample this "
+              "many source nodes (seed 42).")
+@click.option("--exact-max", type=click.IntRange(min=0), default=2000, show_default=True,
+              help="Betweenness and closeness are exact up to this many nodes.")
+@click.option("--write", is_flag=True,
+              help="Write the scores back as triples (graph kg:centrality-VIEW, in "
+              "imports/centrality-VIEW.trig, which `kg build` includes; a persistent store "
+              "gets them at once).")
+@format_option(("table", "csv", "tsv", "json", "md"))
+@store_option
+@as_of_option
+def centrality(
+    view: str,
+    metric: str,
+    top: int,
+    all_metrics: bool,
+    samples: int,
+    exact_max: int,
+    write: bool,
+    fmt: str,
+    store: str | None,
+    as_of: str | None,
+) -> None:
+    """Rank the nodes of a view by a centrality metric: label, type, score.
+
+    degree, betweenness, closeness and eigenvector read the view as undirected (neighbours);
+    in-degree, out-degree and pagerank follow the edges' directions and weights. Betweenness
+    and closeness are exact up to --exact-max nodes and sampled above (stderr says which).
+
+    \b
+    Example:
+      kg centrality --view organizations --metric pagerank --top 10
+      kg centrality --view ecosystem --metric betweenness --format csv
+      kg centrality --all --top 0 --format json > scores.json
+      kg centrality --metric pagerank --write && kg build
+      kg centrality --as-of 2016-01-01 --metric degree
+    """
+    from kg import analysis
+    from kg.formats import rows_table
+    from kg.namespaces import shorten
+
+    graph_store = open_graph(store, as_of)
+    graph = graph_store.to_networkx(view)
+    metrics = list(analysis.METRICS) if all_metrics else [metric]
+    options = {"samples": samples, "exact_max_nodes": exact_max}
+    scores = {m: analysis.centrality(graph, m, **options) for m in metrics}
+    notes = [
+        f"{m}: {s.method} ({graph.number_of_nodes():,} nodes)"
+        for m, s in scores.items()
+        if m in ("betweenness", "closeness")
+    ]
+    for text in notes:
+        note(text)
+    ranked = analysis.ranking(graph, scores[metric], top=top or None)
+    headers = ["rank", "label", "type", *metrics, "id"]
+    rows = [
+        [i, label, kind, *(scores[m].get(node, 0.0) for m in metrics), shorten(node).strip("<>")]
+        for i, (node, label, kind, _score) in enumerate(ranked, start=1)
+    ]
+    click.echo(rows_table(headers, rows, fmt), nl=False)
+    if write:
+        done = analysis.write_scores(
+            graph_store.store, view, scores, as_of=as_of, notes=notes
+        )
+        where = f"; {graph_store.store.spec} updated" if graph_store.store.persistent else ""
+        note(
+            f"wrote {len(graph):,} nodes' {', '.join(metrics)} to {done.path} "
+            f"(graph <{done.graph}>){where}; run `kg build` so queries see them"
+        )
+
+
+@cli.command(epilog=_VIEWS_HELP)
+@_view_option
+@click.option("--seed", type=int, default=42, show_default=True,
+              help="Louvain's random seed: the same seed gives the same communities.")
+@click.option("--resolution", type=click.FloatRange(min=0, min_open=True), default=1.0,
+              show_default=True, help="Above 1: more, smaller communities; below 1: fewer.")
+@click.option("--by", "by_metric", type=click.Choice(_metrics()), default="degree",
+              show_default=True, help="The metric that picks each community's central node.")
+@click.option("--min-size", type=click.IntRange(min=1), default=2, show_default=True,
+              help="Print communities of at least this many members (the rest are counted).")
+@format_option(("table", "csv", "tsv", "json", "md"))
+@store_option
+@as_of_option
+def communities(
+    view: str,
+    seed: int,
+    resolution: float,
+    by_metric: str,
+    min_size: int,
+    fmt: str,
+    store: str | None,
+    as_of: str | None,
+) -> None:
+    """Find communities in a view (Louvain): each with its members and its most central node.
+
+    Louvain maximises modularity on the undirected view (weights summed); a fixed seed makes
+    the result repeatable. Members are listed most central first.
+
+    \b
+    Example:
+      kg communities --view organizations
+      kg communities --view ecosystem --resolution 1.5 --format json
+    """
+    from kg import analysis
+    from kg.formats import rows_table
+
+    graph = open_graph(store, as_of).to_networkx(view)
+    groups = analysis.communities(graph, seed=seed, resolution=resolution)
+    scores = analysis.centrality(graph, by_metric)
+    found = analysis.describe_communities(graph, groups, scores)
+    shown = [c for c in found if len(c.members) >= min_size]
+    rows = [
+        [c.index, len(c.members), c.central_label, c.score, "; ".join(c.labels)] for c in shown
+    ]
+    headers = ["community", "size", "central", by_metric, "members"]
+    click.echo(rows_table(headers, rows, fmt), nl=False)
+    hidden = len(found) - len(shown)
+    note(
+        f"{len(found)} communities in {graph.number_of_nodes():,} nodes (Louvain, seed {seed})"
+        + (f"; {hidden} smaller than {min_size} not shown" if hidden else "")
+    )
+
+
+@cli.command(epilog=_VIEWS_HELP)
+@_view_option
+@click.option("--to", "fmt", type=click.Choice(["graphml", "gexf", "json", "csv"]),
+              default="graphml", show_default=True,
+              help="graphml (Cytoscape, Gephi, yEd), gexf (Gephi), json (networkx node-link, "
+              "D3), csv (edges, and nodes in NAME-nodes.csv: pandas, spreadsheets, Gephi).")
+@click.option("--out", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="The file to write [VIEW.FORMAT].")
+@click.option("--include-schema", is_flag=True,
+              help="full view only: add the ontology's triples and rdf:type edges.")
+@store_option
+@as_of_option
+def export(
+    view: str,
+    fmt: str,
+    out: Path | None,
+    include_schema: bool,
+    store: str | None,
+    as_of: str | None,
+) -> None:
+    """Write a view to a file that Gephi, Cytoscape or pandas opens.
+
+    Node and edge attributes are kept (label, type, categories, homepage, founding date,
+    sources; relation, predicate, date, weight, price); dates are ISO strings; in GraphML
+    and GEXF, lists are joined with "; ". Files are written whole or not at all.
+
+    \b
+    Example:
+      kg export --view organizations --to gexf --out out/organizations.gexf
+      kg export --view ecosystem --to csv --out out/ecosystem.csv
+      kg export --view full --to graphml --include-schema
+    """
+    from kg.project import EXPORTS
+    from kg.project import export as write_view
+
+    graph = open_graph(store, as_of).to_networkx(view, include_schema=include_schema)
+    target = out or Path(f"{view}.{EXPORTS[fmt]}")
+    files = write_view(graph, target, fmt)
+    click.echo(
+        f"wrote {', '.join(str(f) for f in files)}: {graph.number_of_nodes():,} nodes, "
+        f"{graph.number_of_edges():,} edges"
+    )
+
+
+# --- landscape: import and diff -------------------------------------------------------------
+
+
+@cli.group("import")
+def import_group() -> None:
+    """Import an outside data set as a graph of its own under imports/ (`kg build` reads it).
+
+    \b
+    Example:
+      kg import landscape ../shared/data/cncf-landscape/landscape-2026-08-07.yml
+    """
+
+
+@import_group.command("landscape")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--as-of", "as_of", default=None, metavar="DATE",
+              help="The snapshot's date, YYYY-MM-DD [the date in the file name; asked for on a "
+              "terminal when there is none].")
+@click.option("--guide", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              default=None, help="The landscape guide (guide.yml): category definitions.")
+@format_option(("table", "json"))
+def import_landscape_command(path: Path, as_of: str | None, guide: Path | None, fmt: str) -> None:
+    """Import a CNCF landscape.yml (any era), linked to the curated graph.
+
+    Writes imports/cncf-landscape-DATE.trig: one graph named after the snapshot (an eco:Source
+    with the file's sha256), all or nothing. The same file again changes nothing; a newer
+    snapshot is a new file beside the old one. Prints what was linked to the curated graph,
+    what is new, and what is ambiguous (not merged: settle it in
+    data/linking/landscape-overrides.yaml). Run `kg build` afterwards.
+
+    \b
+    Example:
+      kg import landscape landscape-2026-08-07.yml --guide guide-2026-07-02.yml
+      kg import landscape landscape.yml --as-of 2026-08-07 --format json
+      kg build && kg query graduated-projects-of-essay-companies
+    """
+    import json
+
+    from kg.errors import UsageError
+    from kg.formats import rows_table
+    from kg.importers.landscape import import_landscape, snapshot_date
+    from kg.namespaces import shorten
+
+    if as_of is None and sys.stdin.isatty() and sys.stderr.isatty():
+        try:
+            snapshot_date(path)
+        except UsageError:
+            as_of = click.prompt("Date of this snapshot (YYYY-MM-DD)", err=True)
+    report = import_landscape(path, as_of=as_of, guide=guide, progress=with_progress("linking"))
+    matched = [[lk.kind, lk.name, shorten(lk.iri or ""), lk.rule] for lk in report.matched]
+    ambiguous = [
+        [lk.kind, lk.name, " ".join(shorten(c) for c in lk.candidates), lk.rule]
+        for lk in report.ambiguous
+    ]
+    if fmt == "json":
+        click.echo(json.dumps(
+            {**report.summary(), "linked": [dict(zip(("kind", "name", "iri", "rule"), r, strict=True)) for r in matched],
+             "ambiguous": [dict(zip(("kind", "name", "candidates", "rule"), r, strict=True)) for r in ambiguous],
+             "warnings": report.warnings},
+            indent=2, ensure_ascii=False,
+        ))
+        return
+    for warning in report.warnings:
+        note(f"warning: {warning}")
+    click.echo(
+        f"{'imported' if report.changed else 'unchanged (already imported)'}: {path.name} as "
+        f"{shorten(report.source)} -> {report.output}\n"
+        f"{report.categories} categories, {report.subcategories} subcategories, "
+        f"{report.items:,} items: {report.products:,} products, {report.organizations:,} "
+        f"organisations ({report.members:,} member entries, {report.folded:,} items that are "
+        f"organisations), {report.events:,} maturity events; {report.triples:,} triples "
+        f"in {report.seconds:.2f} s\n"
+        f"linked to the curated graph: {len(report.matched)} matched, {report.new:,} new, "
+        f"{len(report.ambiguous)} ambiguous\n"
+    )
+    if matched:
+        click.echo("matched")
+        click.echo(rows_table(["kind", "name", "iri", "rule"], matched))
+    if ambiguous:
+        click.echo("ambiguous: not merged; decide in data/linking/landscape-overrides.yaml")
+        click.echo(rows_table(["kind", "name", "candidates", "rule"], ambiguous))
+    click.echo("next: kg build")
+
+
+@cli.group("diff")
+def diff_group() -> None:
+    """Compare two snapshots of an outside data set.
+
+    \b
+    Example:
+      kg diff landscape landscape-2018-12-28.yml landscape-2026-08-07.yml
+    """
+
+
+@diff_group.command("landscape")
+@click.argument("old", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("new", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@format_option(("table", "csv", "tsv", "json", "md"))
+@click.option("--kind", "kinds", multiple=True,
+              type=click.Choice(["added", "removed", "renamed", "moved", "organisation", "maturity"]),
+              help="Only changes of this kind (repeatable).")
+@click.option("--emit", is_flag=True,
+              help="Also write the changes as eco:LandscapeChange events into imports/ "
+              "(derived from both snapshots).")
+@click.option("--old-date", default=None, metavar="DATE", help="OLD's date [from its file name].")
+@click.option("--new-date", default=None, metavar="DATE", help="NEW's date [from its file name].")
+def diff_landscape_command(
+    old: Path, new: Path, fmt: str, kinds: tuple[str, ...], emit: bool,
+    old_date: str | None, new_date: str | None,
+) -> None:
+    """What changed between two CNCF landscape.yml snapshots.
+
+    Items added, removed and renamed (same repository or homepage, another name), moved to
+    other subcategories, changed organisation (their Crunchbase URL: an ownership change) or
+    CNCF maturity. One row per change: kind, item, before, after, where.
+
+    \b
+    Example:
+      kg diff landscape landscape-2018-12-28.yml landscape-2026-08-07.yml
+      kg diff landscape OLD.yml NEW.yml --kind organisation --format csv
+      kg diff landscape OLD.yml NEW.yml --emit && kg build
+    """
+    from collections import Counter
+
+    from kg.formats import rows_table
+    from kg.importers.landscape import read_landscape
+    from kg.importers.landscape_diff import diff_landscapes, emit_changes
+
+    a, b = read_landscape(old), read_landscape(new)
+    changes = diff_landscapes(a, b)
+    if emit:
+        target, changed, n = emit_changes(a, b, old_date=old_date, new_date=new_date, changes=changes)
+        note(f"{'wrote' if changed else 'unchanged'}: {n:,} changes as events in {target}")
+    shown = [c for c in changes if not kinds or c.kind in kinds]
+    counts = Counter(c.kind for c in changes)
+    note(", ".join(f"{n:,} {k}" for k, n in counts.items()) or "no changes")
+    rows = [[c.kind, c.name, c.before, c.after, c.path] for c in shown]
+    click.echo(rows_table(["change", "item", "before", "after", "where"], rows, fmt), nl=False)
 
 
 def main() -> None:

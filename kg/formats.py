@@ -12,7 +12,7 @@ from __future__ import annotations
 import io
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from kg.errors import UsageError
 from kg.namespaces import PREFIXES, shorten
@@ -33,35 +33,54 @@ def render(
     labels: Mapping[str, str] | None = None,
     iris: bool = False,
 ) -> str:
-    """The answer as text in ``fmt``."""
+    """The answer as text in ``fmt``. ``labels`` (IRI to label) replace IRIs in ``table`` and
+    ``md`` unless ``iris``. A graph answer takes a graph format (``table`` means Turtle); rows
+    take a row format."""
     if answer.kind == "CONSTRUCT":
-        return render_graph(answer, "ttl" if fmt == "table" else fmt)
+        if fmt == "table":
+            fmt = "ttl"
+        if fmt not in GRAPH_FORMATS:
+            raise UsageError(
+                f"a CONSTRUCT or DESCRIBE answers a graph: use --format "
+                f"{', '.join(GRAPH_FORMATS[:-1])} or {GRAPH_FORMATS[-1]}, not {fmt}"
+            )
+        return render_graph(answer, fmt)
+    if fmt in GRAPH_FORMATS:
+        raise UsageError(
+            f"--format {fmt} is for CONSTRUCT and DESCRIBE; use "
+            f"{', '.join(ROW_FORMATS[:-1])} or {ROW_FORMATS[-1]}"
+        )
+    if fmt not in ROW_FORMATS:
+        raise UsageError(f"unknown format {fmt!r}", hint=f"Use one of {', '.join(ROW_FORMATS)}.")
     if answer.kind == "ASK":
-        if fmt in ("json", "xml", "csv", "tsv"):
-            return _rdflib_result(answer, fmt) if fmt in ("json", "xml") else str(answer.boolean).lower() + "\n"
-        return str(answer.boolean).lower() + "\n"
-    if fmt == "table":
-        return table(answer.vars, [[cell(t, labels=None if iris else labels) for t in row] for row in answer.rows])
-    if fmt == "md":
-        return markdown(answer.vars, [[cell(t, labels=None if iris else labels) for t in row] for row in answer.rows])
+        if fmt in ("json", "xml"):
+            return _rdflib_result(answer, fmt)
+        return str(bool(answer.boolean)).lower() + "\n"
+    if fmt in ("table", "md"):
+        shown = None if iris else labels
+        cells = [[cell(t, labels=shown) for t in row] for row in answer.rows]
+        return table(answer.vars, cells) if fmt == "table" else markdown(answer.vars, cells)
     if fmt == "tsv":
         return tsv(answer)
-    if fmt in ("csv", "json", "xml"):
-        return _rdflib_result(answer, fmt)
-    raise UsageError(f"unknown format {fmt!r}", hint=f"Use one of {', '.join(ROW_FORMATS)}.")
+    return _rdflib_result(answer, fmt)
 
 
 def _rdflib_result(answer: Answer, fmt: str) -> str:
+    """CSV, JSON or XML by rdflib's own SPARQL result serializers."""
     from rdflib.query import Result
-    from rdflib.term import Variable
+    from rdflib.term import Identifier, Variable
 
-    result = Result(answer.kind)
+    result = Result("ASK" if answer.kind == "ASK" else "SELECT")
     if answer.kind == "ASK":
         result.askAnswer = bool(answer.boolean)
     else:
         result.vars = [Variable(v) for v in answer.vars]
         result.bindings = [
-            {Variable(v): t for v, t in zip(answer.vars, row, strict=True) if t is not None}
+            {
+                Variable(v): cast(Identifier, t)
+                for v, t in zip(answer.vars, row, strict=True)
+                if t is not None
+            }
             for row in answer.rows
         ]
     buf = io.BytesIO()
@@ -71,9 +90,13 @@ def _rdflib_result(answer: Answer, fmt: str) -> str:
 
 
 def tsv(answer: Answer) -> str:
+    """SPARQL 1.1 TSV: a header of ``?vars``, then terms in N-Triples syntax (written by
+    Oxigraph), tabs and line breaks inside them escaped. rdflib has no TSV serializer."""
+    from kg.store import to_ox
+
     lines = ["\t".join(f"?{v}" for v in answer.vars)]
     for row in answer.rows:
-        lines.append("\t".join("" if t is None else _escape_tsv(t.n3()) for t in row))
+        lines.append("\t".join("" if t is None else _escape_tsv(str(to_ox(t))) for t in row))
     return "\n".join(lines) + "\n"
 
 
@@ -116,8 +139,12 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     for row in body:
         for i, c in enumerate(row):
             widths[i] = max(widths[i], _width(c))
+
     def line(cells: Sequence[str]) -> str:
-        return "  ".join(c + " " * (w - _width(c)) for c, w in zip(cells, widths, strict=True)).rstrip()
+        return "  ".join(
+            c + " " * (w - _width(c)) for c, w in zip(cells, widths, strict=True)
+        ).rstrip()
+
     out = [line(headers), "  ".join("-" * w for w in widths)]
     out += [line(row) for row in body]
     return "\n".join(out) + "\n"
@@ -126,31 +153,38 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
 def markdown(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     def esc(text: str) -> str:
         return _clean(text).replace("|", "\\|")
-    out = ["| " + " | ".join(esc(h) for h in headers) + " |", "|" + "|".join(" --- " for _ in headers) + "|"]
+
+    out = [
+        "| " + " | ".join(esc(h) for h in headers) + " |",
+        "|" + "|".join(" --- " for _ in headers) + "|",
+    ]
     out += ["| " + " | ".join(esc(c) for c in row) + " |" for row in rows]
     return "\n".join(out) + "\n"
 
 
 def render_graph(answer: Answer, fmt: str) -> str:
-    """CONSTRUCT/DESCRIBE triples as Turtle, N-Triples, JSON-LD or TriG."""
+    """CONSTRUCT/DESCRIBE triples as Turtle, N-Triples, JSON-LD (compacted with the project's
+    prefixes) or TriG (in the default graph), by rdflib's serializers."""
     from rdflib import Dataset, Graph
 
-    names = {"ttl": "turtle", "turtle": "turtle", "nt": "nt", "jsonld": "json-ld", "trig": "trig"}
+    names = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld", "trig": "trig"}
     if fmt not in names:
-        raise UsageError(f"unknown graph format {fmt!r}", hint=f"Use one of {', '.join(GRAPH_FORMATS)}.")
+        raise UsageError(
+            f"unknown graph format {fmt!r}", hint=f"Use one of {', '.join(GRAPH_FORMATS)}."
+        )
     graph: Graph = Dataset() if fmt == "trig" else Graph()
-    target = graph.graph() if isinstance(graph, Dataset) else graph
     for prefix, iri in PREFIXES.items():
         graph.bind(prefix, iri)
     for triple in answer.triples:
-        target.add(triple)
-    text = graph.serialize(format=names[fmt])
+        graph.add(triple)
+    if fmt == "jsonld":
+        text = graph.serialize(format="json-ld", context=dict(PREFIXES), auto_compact=True)
+    else:
+        text = graph.serialize(format=names[fmt])
     return text if text.endswith("\n") else text + "\n"
 
 
-def rows_table(
-    headers: Sequence[str], rows: Sequence[Sequence[object]], fmt: str = "table"
-) -> str:
+def rows_table(headers: Sequence[str], rows: Sequence[Sequence[object]], fmt: str = "table") -> str:
     """Plain Python rows (for analysis output) in any row format."""
     import csv
     import json
@@ -167,7 +201,12 @@ def rows_table(
         writer.writerows(text_rows)
         return buf.getvalue()
     if fmt == "json":
-        return json.dumps([dict(zip(headers, row, strict=True)) for row in rows], indent=2, default=str) + "\n"
+        return (
+            json.dumps(
+                [dict(zip(headers, row, strict=True)) for row in rows], indent=2, default=str
+            )
+            + "\n"
+        )
     raise UsageError(f"unknown format {fmt!r}", hint="Use table, csv, tsv, json or md.")
 
 

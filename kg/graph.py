@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from kg.results import Answer
     from kg.store import Store
     from kg.validate import Violation
+    from kg.viz import Page
 
 
 class KnowledgeGraph:
@@ -77,11 +78,10 @@ class KnowledgeGraph:
     def query(self, text_or_name: str, /, **bindings: Node | str) -> Answer:
         """Run a SPARQL query, or a library query by name, with variables bound by keyword
         (``acquirer="kg:docker"``). Returns an :class:`~kg.results.Answer`: iterate it for rows
-        as dicts."""
-        from kg.query import resolve, run
+        as dicts. A library query takes only the parameters it declares (``kg query --list``)."""
+        from kg.query import execute
 
-        text, _entry = resolve(text_or_name)
-        return run(self.store, text, bindings=bindings)
+        return execute(self.store, text_or_name, bindings=bindings)
 
     def query_df(self, text_or_name: str, /, **bindings: Node | str) -> Any:
         """The rows of a SELECT as a pandas DataFrame (literals as Python values)."""
@@ -94,6 +94,10 @@ class KnowledgeGraph:
                 "query_df needs pandas", hint="pip install 'container-kg[pandas]'"
             ) from exc
         answer = self.query(text_or_name, **bindings)
+        if answer.kind != "SELECT":
+            from kg.errors import UsageError
+
+            raise UsageError(f"query_df needs a SELECT query, not {answer.kind}")
         return pd.DataFrame(answer.to_python(), columns=answer.vars)
 
     def labels(self, iris: Iterable[str]) -> dict[str, str]:
@@ -103,10 +107,15 @@ class KnowledgeGraph:
             return {}
         values = " ".join(f"<{i}>" for i in wanted if ">" not in i and " " not in i)
         answer = self.store.query(
-            f"SELECT ?s (SAMPLE(?l) AS ?label) WHERE {{ VALUES ?s {{ {values} }} "
-            f"{{ ?s <{RDFS}label> ?l }} UNION {{ ?s <{SKOS}prefLabel> ?l }} }} GROUP BY ?s"
+            # rdfs:label first; where sources give several, the longest (the fullest name),
+            # so the choice is the same on every run and every store.
+            f"SELECT ?s (MAX(CONCAT(STR(1000 + STRLEN(?l)), ?l)) AS ?label) WHERE {{ "
+            f"VALUES ?s {{ {values} }} "
+            f"{{ ?s <{RDFS}label> ?l }} UNION "
+            f"{{ ?s <{SKOS}prefLabel> ?l FILTER NOT EXISTS {{ ?s <{RDFS}label> ?x }} }} "
+            f"}} GROUP BY ?s"
         )
-        return {str(s): str(label) for s, label in answer.rows if label is not None}
+        return {str(s): str(label)[4:] for s, label in answer.rows if label is not None}
 
     # --- checking and counting ----------------------------------------------------------
 
@@ -152,6 +161,85 @@ class KnowledgeGraph:
                 (str(g), None if t is None else str(t), num(n)) for g, t, n in sources.rows
             ],
         }
+
+    # --- analysis: views, centrality, communities --------------------------------------
+
+    def to_networkx(
+        self,
+        view: str = "organizations",
+        *,
+        as_of: str | None = None,
+        include_schema: bool = False,
+    ) -> Any:
+        """The graph seen through a view (``kg.project.VIEWS``) as a ``networkx.MultiDiGraph``:
+        nodes are IRIs with label, type, categories, homepage, founding date and sources;
+        edges carry the relation, its date and weight."""
+        from kg.project import project
+
+        return project(self.store, view, as_of=as_of, include_schema=include_schema)
+
+    def centrality(
+        self,
+        metric: str = "pagerank",
+        *,
+        view: str = "organizations",
+        as_of: str | None = None,
+        as_frame: bool | None = None,
+    ) -> Any:
+        """Each node's score for ``metric`` (``kg.analysis.METRICS``) in ``view``: a pandas
+        DataFrame (columns iri, label, type, score; highest first) when pandas is installed,
+        else a dict of IRI to score. ``as_frame`` forces one or the other."""
+        from kg.analysis import centrality, ranking
+
+        graph = self.to_networkx(view, as_of=as_of)
+        scores = centrality(graph, metric)
+        if as_frame is None:
+            import importlib.util
+
+            as_frame = importlib.util.find_spec("pandas") is not None
+        if not as_frame:
+            return dict(scores)
+        import pandas as pd
+
+        frame = pd.DataFrame(ranking(graph, scores), columns=["iri", "label", "type", metric])
+        frame.attrs["method"] = scores.method
+        return frame
+
+    def communities(
+        self, *, view: str = "organizations", as_of: str | None = None, seed: int = 42
+    ) -> list[set[str]]:
+        """Louvain communities of ``view`` (sets of IRIs, largest first; ``seed`` fixes them)."""
+        from kg.analysis import communities
+
+        return communities(self.to_networkx(view, as_of=as_of), seed=seed)
+
+    # --- pages -------------------------------------------------------------------------
+
+    def to_html(
+        self,
+        path: str | Path | None = None,
+        *,
+        view: str = "organizations",
+        color_by: str = "type",
+        size_by: str = "degree",
+        title: str | None = None,
+        as_of: str | None = None,
+        **options: Any,
+    ) -> Page:
+        """An interactive page of a view (see ``kg.project.VIEWS``), written to ``path`` when
+        given. The :class:`~kg.viz.Page` shows itself inline in Jupyter; the file opens in any
+        browser with no network. ``as_of`` projects the graph as it was on that date; other
+        options go to :func:`kg.viz.render_html`."""
+        from kg import viz
+        from kg.project import project
+
+        graph = project(self.store, view, as_of=as_of)
+        when = as_of or self.as_of
+        title = title or f"container-kg: {view}" + (f" as of {when}" if when else "")
+        page = viz.page(graph, title=title, color_by=color_by, size_by=size_by, **options)
+        if path is not None:
+            page.save(path)
+        return page
 
     def __len__(self) -> int:
         return len(self.store)

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
     from rdflib.term import Node
 
-QueryKind = Literal["SELECT", "ASK", "CONSTRUCT"]
+#: SELECT; ASK; CONSTRUCT (and DESCRIBE, which answers a graph too); UPDATE (one row: the
+#: quads ``added`` and ``removed``).
+QueryKind = Literal["SELECT", "ASK", "CONSTRUCT", "UPDATE"]
 
 
 @dataclass
@@ -25,14 +28,19 @@ class Answer:
     boolean: bool | None = None
     triples: list[tuple[Node, Node, Node]] = field(default_factory=list)
 
+    @property
+    def tabular(self) -> bool:
+        """True when the answer is rows (SELECT, UPDATE)."""
+        return self.kind in ("SELECT", "UPDATE")
+
     def __len__(self) -> int:
-        if self.kind == "SELECT":
-            return len(self.rows)
         if self.kind == "CONSTRUCT":
             return len(self.triples)
-        return 1
+        if self.kind == "ASK":
+            return 1
+        return len(self.rows)
 
-    def __iter__(self):  # type: ignore[no-untyped-def]
+    def __iter__(self) -> Iterator[Any]:
         """Rows as dictionaries (SELECT) or triples (CONSTRUCT)."""
         if self.kind == "CONSTRUCT":
             return iter(self.triples)
@@ -44,6 +52,18 @@ class Answer:
     def dicts(self) -> list[dict[str, Node | None]]:
         """The rows as dictionaries keyed by variable name."""
         return [dict(zip(self.vars, row, strict=True)) for row in self.rows]
+
+    def column(self, name: str) -> list[Node | None]:
+        """The values of one variable, row by row."""
+        try:
+            i = self.vars.index(name)
+        except ValueError:
+            from kg.errors import UsageError
+
+            raise UsageError(
+                f"no variable {name!r} in the answer", hint=f"It has {', '.join(self.vars)}."
+            ) from None
+        return [row[i] for row in self.rows]
 
     def to_python(self) -> list[dict[str, object]]:
         """The rows with literals as Python values and IRIs as strings (for tests and JSON)."""

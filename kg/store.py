@@ -80,6 +80,12 @@ def normalise(term: Node | None) -> Node | None:
         datatype = str(term.datatype)
         if datatype == _XSD_STRING:
             return Literal(str(term))
+        if datatype == XSD + "decimal" and term.value is not None:
+            # Oxigraph's canonical decimal: "77.0" is "77", "1.50" is "1.5", "-0.0" is "0";
+            # Python's Decimal keeps the trailing zeros, so they are dropped here.
+            value = term.value
+            text = "0" if value == 0 else format(value.normalize(), "f")
+            return Literal(text, datatype=URIRef(datatype))
         if datatype in _NUMERIC and term.value is not None:
             return Literal(term.value, datatype=URIRef(datatype))
     return term
@@ -139,24 +145,41 @@ class Store(ABC):
 
 
 class OxigraphStore(Store):
-    """An Oxigraph store: in memory (``path=None``) or persistent on disk."""
+    """An Oxigraph store: in memory (``path=None``) or persistent on disk.
+
+    A persistent store opened ``read_only`` takes no lock, so any number of processes (queries,
+    ``kg serve`` workers) read it at once; the first write reopens it read-write, which takes
+    the lock and fails clearly while another process writes.
+    """
 
     def __init__(self, path: str | os.PathLike[str] | None = None, *, read_only: bool = False):
         self.path = None if path is None else Path(path)
         self.persistent = path is not None
+        self.read_only = read_only and path is not None
         self.spec = "memory" if path is None else f"oxigraph:{path}"
+        self.ox = ox.Store() if path is None else self._open(read_only=self.read_only)
+
+    def _open(self, *, read_only: bool) -> ox.Store:
         try:
-            if path is None:
-                self.ox = ox.Store()
-            elif read_only:
-                self.ox = ox.Store.read_only(str(path))
-            else:
-                self.ox = ox.Store(str(path))
+            if read_only:
+                return ox.Store.read_only(str(self.path))
+            return ox.Store(str(self.path))
         except OSError as exc:
+            if "lock" in str(exc).lower():
+                raise StoreError(
+                    f"the Oxigraph store at {self.path} is being written by another process",
+                    hint="Wait for it (or stop it: a `kg build` or `kg query --update`), "
+                    "then try again.",
+                ) from exc
             raise StoreError(
-                f"cannot open the Oxigraph store at {path}: {exc}",
+                f"cannot open the Oxigraph store at {self.path}: {exc}",
                 hint="Check the path, or build it with `kg build --store oxigraph:PATH`.",
             ) from exc
+
+    def _writable(self) -> None:
+        if self.read_only:
+            self.ox = self._open(read_only=False)
+            self.read_only = False
 
     def query(
         self,
@@ -180,12 +203,14 @@ class OxigraphStore(Store):
         return answer_from_ox(result)
 
     def update(self, sparql: str) -> None:
+        self._writable()
         try:
             self.ox.update(sparql, prefixes=PREFIXES)
         except SyntaxError as exc:
             raise QueryError(str(exc)) from exc
 
     def replace(self, quads: Iterable[ox.Quad]) -> None:
+        self._writable()
         self.ox.clear()
         self.ox.bulk_extend(with_merge(quads))
         if self.persistent:
@@ -193,10 +218,12 @@ class OxigraphStore(Store):
 
     def add(self, quads: Iterable[ox.Quad]) -> None:
         """Add named-graph quads (and their triples to the merged default graph)."""
+        self._writable()
         self.ox.extend(with_merge(quads))
 
     def load_file(self, path: Path, fmt: ox.RdfFormat) -> None:
         """Add a whole file at the engine's own parsing speed."""
+        self._writable()
         self.ox.bulk_load(path=str(path), format=fmt)
 
     def quads(self) -> Iterator[ox.Quad]:
@@ -219,7 +246,7 @@ class OxigraphStore(Store):
         return self.ox
 
     def close(self) -> None:
-        if self.persistent:
+        if self.persistent and not self.read_only:
             self.ox.flush()
         del self.ox
 
@@ -283,7 +310,8 @@ def open_store(spec: str | None = None, *, create: bool = False) -> Store:
                 f"no Oxigraph store at {path}",
                 hint=f"Create it with `kg build --store oxigraph:{rest}`.",
             )
-        return OxigraphStore(path)
+        # Reading takes no lock (see OxigraphStore); `create` is for writers such as build.
+        return OxigraphStore(path, read_only=not create)
     if kind == "sparql" and rest:
         from kg.remote import SparqlStore
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -52,3 +53,94 @@ def landscape_path(name: str) -> Path:
     if not path.is_file():
         pytest.skip(f"{path} is absent (the shared/ folder beside the checkout is not here)")
     return path
+
+
+# --- query: the 2015 essay alone (final data, so exact answers stay true) ---------------------
+
+ESSAY_DATA = REPO / "data" / "essay-2015.trig"
+
+
+@pytest.fixture(scope="session")
+def essay_graph():  # type: ignore[no-untyped-def]
+    """A KnowledgeGraph of the ontology and data/essay-2015.trig only (not data/history)."""
+    from kg.build import SourceFile, ontology_files, read_sources
+    from kg.graph import KnowledgeGraph
+
+    return KnowledgeGraph(read_sources([*ontology_files(), SourceFile(ESSAY_DATA, None)]))
+
+
+@pytest.fixture(scope="session")
+def essay_workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A workspace whose dist/ holds the ontology and the essay only (for exact CLI output)."""
+    import shutil
+
+    from kg.build import build
+
+    home = tmp_path_factory.mktemp("kg-essay")
+    (home / "data").mkdir()
+    shutil.copy(ESSAY_DATA, home / "data" / ESSAY_DATA.name)
+    build(out=home / "dist", data=home / "data", imports=home / "imports", validate=False)
+    return home
+
+
+@pytest.fixture
+def essay_home(essay_workspace: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """Run commands on the essay-only workspace (``$KG_HOME``), memory store."""
+    monkeypatch.setenv("KG_HOME", str(essay_workspace))
+    monkeypatch.delenv("KG_STORE", raising=False)
+    yield essay_workspace
+
+
+# --- servers (stores and serve) ------------------------------------------------------------
+
+
+def free_port() -> int:
+    """A loopback port that is free now."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextlib.contextmanager
+def oxigraph_server(location: Path) -> Iterator[str]:
+    """A real SPARQL 1.1 server: `oxigraph serve` (the `oxigraph` package of the dev extra) on
+    a free loopback port, stopped on exit. Yields its base URL (``/query``, ``/update``)."""
+    import shutil
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    binary = Path(sys.executable).parent / "oxigraph"
+    found = str(binary) if binary.is_file() else shutil.which("oxigraph")
+    if found is None:
+        pytest.fail("the oxigraph server is not installed: pip install -e '.[dev]'")
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    log = location.with_suffix(".log")
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            [found, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/query?query=ASK%7B%7D", timeout=2):
+                    break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail(f"oxigraph serve did not start: {log.read_text()[-500:]}")
+                time.sleep(0.1)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()

@@ -1,0 +1,1131 @@
+"""`make bench`: every stage of container-kg timed against a named baseline, in one run.
+
+Each line of the table times one operation on one data set three ways, in the same process:
+
+- **ours**: container-kg's own path (``kg.build.load``, ``kg.query.run``, ``kg.project.project``,
+  the ``kg`` command ...);
+- **baseline**: the plain rdflib stack doing the same job (``rdflib.Dataset`` parsing N-Quads,
+  ``Dataset.query``, ``rdflib_to_networkx_multidigraph``, a script that parses the N-Triples
+  dump and queries it);
+- **floor**: the engine alone (pyoxigraph's ``Store.load`` and ``Store.query``, a single pass
+  over Oxigraph's triples), so that what our own code adds shows.
+
+``ratio`` is baseline / ours (how many times faster we are; for memory, how many times less
+we hold) and ``to floor`` is ours / floor (1.0 means no overhead over the bare engine). Times
+are the median of several runs (fewer at 1M). Query lines also check that ours and the baseline
+give identical rows (normalised with :func:`kg.store.normalise`), and fail when they do not.
+
+    python -m benchmarks            # 10k, 100k and 1M synthetic triples and the real data
+    python -m benchmarks --quick    # 10k and the real data: what the tests run; no timing asserted
+"""
+
+from __future__ import annotations
+
+import gc
+import importlib
+import importlib.util
+import json
+import os
+import platform
+import re
+import shlex
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import tracemalloc
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from benchmarks.generate import SIZES, Dataset, dataset
+
+if TYPE_CHECKING:
+    import networkx as nx
+    import rdflib
+
+    from kg.query import LibraryQuery
+    from kg.store import OxigraphStore
+
+T = TypeVar("T")
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+RESULTS = HERE / "RESULTS.md"
+LANDSCAPE = REPO.parent / "shared" / "data" / "cncf-landscape"
+LANDSCAPE_FILE = "landscape-2026-08-07.yml"
+GUIDE_FILE = "guide-2026-07-02.yml"
+#: The view whose betweenness must stay under a minute at 1M, and whose exact betweenness
+#: is compared with the sampled one at 100k.
+ORG_VIEW = "organizations"
+BETWEENNESS_LIMIT = 60.0
+HEADERS = (
+    "operation", "size", "ours", "baseline", "ratio", "floor", "to floor", "target", "result",
+)  # fmt: skip
+
+
+# --- a line of the table --------------------------------------------------------------------
+
+
+@dataclass
+class Line:
+    """One operation on one data set: ours, the baseline and the floor."""
+
+    operation: str
+    size: str
+    ours: float | None
+    baseline: float | None = None
+    floor: float | None = None
+    unit: str = "s"
+    target: str = ""
+    passed: bool | None = None
+    note: str = ""
+    #: For summary lines: the ratios given rather than computed from ours/baseline/floor.
+    given_ratio: float | None = None
+    given_to_floor: float | None = None
+
+    @property
+    def ratio(self) -> float | None:
+        """How many times faster (or smaller) ours is than the baseline."""
+        if self.given_ratio is not None:
+            return self.given_ratio
+        if self.ours is None or self.baseline is None or self.ours <= 0:
+            return None
+        return self.baseline / self.ours
+
+    @property
+    def to_floor(self) -> float | None:
+        """How many times slower (or larger) ours is than the bare engine."""
+        if self.given_to_floor is not None:
+            return self.given_to_floor
+        if self.ours is None or self.floor is None or self.floor <= 0:
+            return None
+        return self.ours / self.floor
+
+    def cells(self) -> list[str]:
+        verdict = {True: "pass", False: "FAIL", None: ""}[self.passed]
+        return [
+            self.operation,
+            self.size,
+            _amount(self.ours, self.unit),
+            _amount(self.baseline, self.unit),
+            _times(self.ratio),
+            _amount(self.floor, self.unit),
+            _times(self.to_floor),
+            self.target,
+            verdict,
+        ]
+
+
+def _amount(value: float | None, unit: str) -> str:
+    if value is None:
+        return "-"
+    if unit == "s":
+        if value < 0.001:
+            return f"{value * 1e6:.0f} µs"
+        if value < 1:
+            return f"{value * 1e3:.1f} ms"
+        return f"{value:.2f} s"
+    if unit == "MB":
+        return f"{value:.1f} MB"
+    return f"{value:.0f} {unit}"
+
+
+def _times(value: float | None) -> str:
+    if value is None:
+        return "-"
+    return f"{value:.2f}x" if value < 10 else f"{value:.0f}x"
+
+
+@dataclass
+class Report:
+    """The lines of a run, with notes, printed as they come on a terminal."""
+
+    quick: bool
+    lines: list[Line] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    growth: list[list[str]] = field(default_factory=list)
+    started: float = field(default_factory=time.perf_counter)
+
+    def add(self, line: Line) -> Line:
+        self.lines.append(line)
+        progress(f"  {line.operation} [{line.size}]: " + "  ".join(line.cells()[2:]))
+        return line
+
+    def note(self, text: str) -> None:
+        self.notes.append(text)
+        progress(f"note: {text}")
+
+
+def progress(text: str) -> None:
+    """Progress on a terminal; nothing when stderr is piped."""
+    if sys.stderr.isatty():
+        print(text, file=sys.stderr, flush=True)
+
+
+# --- timing ---------------------------------------------------------------------------------
+
+
+def measure(fn: Callable[[], T], *, repeats: int, budget: float) -> tuple[float, T]:
+    """The median time of ``fn`` over up to ``repeats`` runs (stopping once ``budget`` seconds
+    are spent, after at least one), and what its last run returned."""
+    times: list[float] = []
+    result: Any = None
+    spent = 0.0
+    while len(times) < max(repeats, 1):
+        result = None
+        gc.collect()
+        t0 = time.perf_counter()
+        result = fn()
+        elapsed = time.perf_counter() - t0
+        times.append(elapsed)
+        spent += elapsed
+        if spent >= budget:
+            break
+    return statistics.median(times), result
+
+
+@dataclass(frozen=True)
+class Plan:
+    """How many repeats a size affords."""
+
+    repeats: int
+    budget: float  # seconds per operation before repeats stop
+    heavy_repeats: int  # for the rdflib baselines that take tens of seconds at 1M
+
+
+PLANS = {
+    "10k": Plan(5, 3.0, 3),
+    "100k": Plan(3, 8.0, 2),
+    "1M": Plan(3, 20.0, 1),
+    "real": Plan(3, 8.0, 2),
+}
+
+
+# --- answers that every engine agrees on ----------------------------------------------------
+
+
+def example_bindings(entry: LibraryQuery) -> dict[str, str]:
+    """The ``-p NAME VALUE`` pairs of the query's first ``# example:`` line that has any."""
+    for line in entry.text.splitlines():
+        m = re.match(r"#\s*example\s*:\s*(.*)$", line, re.I)
+        if not m:
+            continue
+        words = shlex.split(m.group(1))
+        found = {}
+        for i, word in enumerate(words[:-2]):
+            if word in ("-p", "--param"):
+                found[words[i + 1]] = words[i + 2]
+        if found:
+            return found
+    return {}
+
+
+def bindings_for(store: OxigraphStore, entry: LibraryQuery) -> dict[str, Any]:
+    """The example's parameters (the others are optional filters, left unbound; a
+    ``(required)`` one is bound too). A value the data lacks (``kg:docker`` in synthetic data)
+    is replaced by the one the query returns most often with the other values bound: a busy
+    acquirer, say."""
+    from kg.namespaces import KG
+    from kg.query import parse_binding
+
+    example = example_bindings(entry)
+    wanted = [n for n in entry.params if n in example or "(required)" in entry.params[n]]
+    out: dict[str, Any] = {}
+    missing: list[str] = []
+    for name in wanted:
+        term = parse_binding(example[name]) if name in example else None
+        if term is not None and _present(store, term):
+            out[name] = term
+        else:
+            missing.append(name)
+    for name in missing:
+        rows = store.query(entry.text, substitutions=out or None).dicts()
+        counts = Counter(row.get(name) for row in rows if row.get(name) is not None)
+        if counts:
+            # the busiest entity of the data itself (kg:), not a class of the ontology
+            out[name] = min(
+                counts.items(), key=lambda kv: (not str(kv[0]).startswith(KG), -kv[1], str(kv[0]))
+            )[0]
+        elif name in example:
+            out[name] = parse_binding(example[name])
+    return out
+
+
+def _present(store: OxigraphStore, term: Any) -> bool:
+    from rdflib import URIRef
+
+    if not isinstance(term, URIRef):
+        return True
+    return bool(store.query(f"ASK {{ {{ <{term}> ?p ?o }} UNION {{ ?s ?p <{term}> }} }}").boolean)
+
+
+def normalised_rows(
+    rows: Iterable[Sequence[Any]], *, ordered: bool
+) -> list[tuple[Any, ...]] | Counter[tuple[Any, ...]]:
+    """Rows in the form every store agrees on: a list when the query orders them, else a
+    multiset. Blank nodes become one placeholder, and rows holding one are compared as a
+    multiset: their labels, and so their order, are each engine's own."""
+    from rdflib import BNode
+
+    from kg.store import normalise
+
+    blank = BNode("blank")
+    out = [tuple(blank if isinstance(t, BNode) else normalise(t) for t in row) for row in rows]
+    if ordered and not any(t is blank for row in out for t in row):
+        return out
+    return Counter(out)
+
+
+def same_rows(
+    vars_: Sequence[str],
+    ours: Iterable[Sequence[Any]],
+    names: Sequence[str],
+    theirs: Iterable[Sequence[Any]],
+    *,
+    ordered: bool,
+) -> bool:
+    """True when two engines gave the same rows (``theirs`` reordered to ``vars_``)."""
+    by_name = [tuple(dict(zip(names, r, strict=True)).get(v) for v in vars_) for r in theirs]
+    return normalised_rows(ours, ordered=ordered) == normalised_rows(by_name, ordered=ordered)
+
+
+def is_ordered(text: str) -> bool:
+    from kg.query import check
+
+    check(text)
+    body = re.sub(r"#[^\n]*", "", text)
+    return re.search(r"\bORDER\s+BY\b", body, re.I) is not None
+
+
+def rdflib_rows(
+    ds: rdflib.Dataset, text: str, bindings: dict[str, Any]
+) -> tuple[list[str], list[tuple[Any, ...]]]:
+    """A library query through rdflib's own engine, the project's prefixes declared."""
+    from rdflib.term import Variable
+
+    from kg.namespaces import PREFIXES
+
+    result = ds.query(
+        text, initNs=PREFIXES, initBindings={Variable(k): v for k, v in bindings.items()}
+    )
+    names = [str(v) for v in (result.vars or [])]
+    rows = [tuple(row.asdict().get(n) for n in names) for row in result]  # type: ignore[union-attr]
+    return names, rows
+
+
+def load_rdflib(path: Path) -> rdflib.Dataset:
+    """rdflib's default in-memory store, its default graph the union of the named graphs."""
+    from rdflib import Dataset as RdflibDataset
+
+    ds = RdflibDataset(default_union=True)
+    ds.parse(str(path), format="nquads")
+    return ds
+
+
+# --- the data sets --------------------------------------------------------------------------
+
+
+@dataclass
+class Data:
+    """A data set ready to measure: its files and how to describe it."""
+
+    name: str  # the size column: 10k, 100k, 1M, real
+    nquads: Path  # named graphs only (what the baselines load)
+    dist: Path  # kg.nq (named graphs + merged default graph) and kg.nt
+    triples: int
+    workspace: Path | None = None  # KG_HOME of the real data (for the CLI lines)
+
+
+def synthetic(size: str) -> Data:
+    ds: Dataset = dataset(size)
+    return Data(size, ds.nquads, ds.dist, ds.triples)
+
+
+def real_data(report: Report, work: Path) -> Data | None:
+    """The curated graph with the 2026 landscape imported, built (and validated: timed) into
+    ``work``. Without the landscape importer or the shared files, the curated graph alone."""
+    from kg.build import build
+
+    imports = work / "imports"
+    imports.mkdir(parents=True, exist_ok=True)
+    what = "curated graph"
+    landscape = LANDSCAPE / LANDSCAPE_FILE
+    importer = _optional("kg.importers.landscape")
+    if importer is None:
+        report.note(
+            "kg.importers.landscape is not there yet: the real data is the curated "
+            "graph alone, without the 2026 landscape"
+        )
+    elif not landscape.is_file():
+        report.note(f"{landscape} is absent: the real data is the curated graph alone")
+    else:
+        guide = LANDSCAPE / GUIDE_FILE
+        t0 = time.perf_counter()
+        importer.import_landscape(
+            landscape, guide=guide if guide.is_file() else None, out_dir=imports
+        )
+        what = "curated graph + 2026 landscape"
+        report.add(
+            Line(
+                "import landscape 2026 (yml to TriG)",
+                "real",
+                time.perf_counter() - t0,
+                target="report",
+            )
+        )
+    plan = PLANS["real"]
+    shares: list[float] = []
+    validate_times: list[float] = []
+
+    def once() -> Any:
+        result = build(out=work / "dist", imports=imports, formats=("trig", "nt"))
+        shares.append(result.seconds.get("validate", 0.0) / result.seconds["total"])
+        validate_times.append(result.seconds.get("validate", 0.0))
+        return result
+
+    seconds, result = measure(once, repeats=plan.heavy_repeats, budget=plan.budget)
+    share = statistics.median(shares)
+    report.add(
+        Line(
+            "build with validation",
+            "real",
+            seconds,
+            target="report",
+            note=f"SHACL {statistics.median(validate_times):.2f} s = {share:.0%} of the build",
+        )
+    )
+    report.note(
+        f"real data: {what}; kg build takes {seconds:.2f} s, SHACL validation "
+        f"{statistics.median(validate_times):.2f} s ({share:.0%})"
+    )
+    # The reload file holds the merge too; the baselines get the named graphs alone.
+    import pyoxigraph as ox
+
+    nquads = work / "named.nq"
+    with nquads.open("wb") as fh:
+        ox.serialize(result.store.quads(), fh, ox.RdfFormat.N_QUADS)
+    return Data("real", nquads, work / "dist", len(result.store), workspace=work)
+
+
+def _optional(module: str) -> Any:
+    """The module when it exists (other parts of the project are written in parallel)."""
+    try:
+        if importlib.util.find_spec(module) is None:
+            return None
+    except ModuleNotFoundError:
+        return None
+    return importlib.import_module(module)
+
+
+# --- the measurements -----------------------------------------------------------------------
+
+
+def bench_load(report: Report, data: Data) -> tuple[OxigraphStore, rdflib.Dataset]:
+    """Parse into a fresh store: ours (the build's reload file, one native bulk load, the
+    merged default graph included) against rdflib and pyoxigraph's Store.load."""
+    import pyoxigraph as ox
+
+    from kg.build import load
+
+    plan = PLANS[data.name]
+    ours, store = measure(lambda: load(dist=data.dist), repeats=plan.repeats, budget=plan.budget)
+
+    def floor_load() -> None:
+        s = ox.Store()
+        s.load(path=str(data.nquads), format=ox.RdfFormat.N_QUADS)
+
+    floor, _ = measure(floor_load, repeats=plan.repeats, budget=plan.budget)
+    base, ds = measure(
+        lambda: load_rdflib(data.nquads), repeats=plan.heavy_repeats, budget=plan.budget
+    )
+    line = Line(
+        "load (parse into a fresh store)",
+        data.name,
+        ours,
+        base,
+        floor,
+        note=f"{data.triples:,} triples",
+    )
+    if data.name == "1M":
+        line.target = ">=10x rdflib, <=1.3x floor"
+        line.passed = (line.ratio or 0) >= 10 and (line.to_floor or 99) <= 1.3
+    report.add(line)
+    return store, ds
+
+
+def bench_reopen(report: Report, data: Data, rdflib_load: float | None) -> None:
+    """Reopen a persistent Oxigraph store (made once, cached) and answer a first question."""
+    import pyoxigraph as ox
+
+    from kg.store import OxigraphStore
+
+    path = data.dist.parent / "oxigraph"
+    if data.name == "real":
+        path = data.dist.parent / "store"
+    if not (path / "CURRENT").exists():
+        created = OxigraphStore(path)
+        created.load_file(data.dist / "kg.nq", ox.RdfFormat.N_QUADS)
+        created.close()
+    plan = PLANS[data.name]
+    probe = "ASK { ?s a ?class }"
+
+    def ours() -> None:
+        store = OxigraphStore(path)
+        store.query(probe)
+        store.close()
+
+    def floor() -> None:
+        store = ox.Store(str(path))
+        bool(store.query(probe))
+        del store
+
+    t_ours, _ = measure(ours, repeats=plan.repeats, budget=plan.budget)
+    t_floor, _ = measure(floor, repeats=plan.repeats, budget=plan.budget)
+    report.add(
+        Line(
+            "reopen persistent store + first ASK",
+            data.name,
+            t_ours,
+            rdflib_load,
+            t_floor,
+            note="baseline: rdflib has no persistent default store: it parses",
+        )
+    )
+
+
+def bench_queries(
+    report: Report, data: Data, store: OxigraphStore, ds: rdflib.Dataset
+) -> dict[str, float]:
+    """Each library query: ours (checks, engine, rdflib terms) against rdflib's engine and
+    pyoxigraph's Store.query; the rows must be identical."""
+    import pyoxigraph as ox
+
+    from kg.namespaces import PREFIXES
+    from kg.query import library, run
+    from kg.store import to_ox
+
+    plan = PLANS[data.name]
+    ours_times: dict[str, float] = {}
+    ratios: list[float] = []
+    floors: list[float] = []
+    same_all = True
+    for name, entry in library().items():
+        bindings = bindings_for(store, entry)
+        ordered = is_ordered(entry.text)
+        t_ours, answer = measure(
+            lambda e=entry, b=bindings: run(store, e.text, bindings=b),
+            repeats=plan.repeats,
+            budget=plan.budget,
+        )
+        subs = {ox.Variable(k): to_ox(v) for k, v in bindings.items()} or None
+
+        def floor(e: LibraryQuery = entry, s: Any = subs) -> int:
+            return sum(1 for _ in store.ox.query(e.text, prefixes=PREFIXES, substitutions=s))
+
+        t_floor, _ = measure(floor, repeats=plan.repeats, budget=plan.budget)
+        t_base, (names, rows) = measure(
+            lambda e=entry, b=bindings: rdflib_rows(ds, e.text, b),
+            repeats=plan.repeats if data.name != "1M" else plan.heavy_repeats,
+            budget=plan.budget,
+        )
+        same = same_rows(answer.vars, answer.rows, names, rows, ordered=ordered)
+        same_all &= same
+        shown = ", ".join(f"{k}={_short(v)}" for k, v in bindings.items())
+        line = Line(
+            f"query {name}" + (f" ({shown})" if shown else ""),
+            data.name,
+            t_ours,
+            t_base,
+            t_floor,
+            target="same rows",
+            passed=same,
+            note=f"{len(answer.rows)} rows" + ("" if same else ", ROWS DIFFER"),
+        )
+        report.add(line)
+        ours_times[name] = t_ours
+        if line.ratio is not None and line.to_floor is not None:
+            ratios.append(line.ratio)
+            floors.append(line.to_floor)
+    if ratios:
+        median_ratio, median_floor = statistics.median(ratios), statistics.median(floors)
+        summary = Line(
+            "query library: median over the queries",
+            data.name,
+            None,
+            given_ratio=median_ratio,
+            given_to_floor=median_floor,
+            note="every query gave the same rows" if same_all else "ROWS DIFFER",
+        )
+        if data.name in ("100k", "1M"):
+            summary.target = ">=5x rdflib, <=1.5x floor, same rows"
+            summary.passed = median_ratio >= 5 and median_floor <= 1.5 and same_all
+        report.add(summary)
+    return ours_times
+
+
+def _short(term: Any) -> str:
+    from kg.namespaces import shorten
+
+    text = str(term)
+    return shorten(text) if text.startswith("http") else text
+
+
+class _Triples:
+    """The merged triples of an rdflib Dataset, as the iterable rdflib_to_networkx reads."""
+
+    def __init__(self, ds: rdflib.Dataset) -> None:
+        self.ds = ds
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self.ds.triples((None, None, None)))
+
+
+def single_pass(store: OxigraphStore) -> nx.MultiDiGraph:
+    """The floor of a projection: one pass over Oxigraph's merged triples, IRI to IRI."""
+    import networkx as nx
+    import pyoxigraph as ox
+
+    graph = nx.MultiDiGraph()
+    add = graph.add_edge
+    named = ox.NamedNode
+    for quad in store.ox.quads_for_pattern(None, None, None, ox.DefaultGraph()):
+        if type(quad.object) is named and type(quad.subject) is named:
+            add(quad.subject.value, quad.object.value, key=quad.predicate.value)
+    return graph
+
+
+def traced(fn: Callable[[], T]) -> tuple[float, float, T]:
+    """Python memory (MB) that ``fn``'s result keeps, and the peak while it ran (NetworkX
+    graphs are Python objects, so tracemalloc sees them)."""
+    gc.collect()
+    tracemalloc.start()
+    try:
+        result = fn()
+        kept, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    return kept / 2**20, peak / 2**20, result
+
+
+def bench_projection(
+    report: Report, data: Data, store: OxigraphStore, ds: rdflib.Dataset
+) -> dict[str, nx.MultiDiGraph]:
+    """Each view of kg.project against rdflib_to_networkx_multidigraph, time and memory."""
+    from rdflib.extras.external_graph_libs import rdflib_to_networkx_multidigraph
+
+    project_mod = _optional("kg.project")
+    if project_mod is None:
+        report.note("kg.project is not there yet: no projection lines")
+        return {}
+    plan = PLANS[data.name]
+    t_base, base_graph = measure(
+        lambda: rdflib_to_networkx_multidigraph(_Triples(ds)),
+        repeats=plan.heavy_repeats,
+        budget=plan.budget,
+    )
+    base_nodes, base_edges = base_graph.number_of_nodes(), base_graph.number_of_edges()
+    del base_graph
+    t_floor, _ = measure(lambda: single_pass(store), repeats=plan.repeats, budget=plan.budget)
+    base_mb, base_peak, g = traced(lambda: rdflib_to_networkx_multidigraph(_Triples(ds)))
+    del g
+    report.add(
+        Line(
+            "projection baseline: memory of its graph",
+            data.name,
+            None,
+            base_mb,
+            unit="MB",
+            note=f"rdflib_to_networkx_multidigraph: {base_nodes:,} nodes, "
+            f"{base_edges:,} edges, peak {base_peak:.0f} MB",
+        )
+    )
+    graphs: dict[str, nx.MultiDiGraph] = {}
+    for view in project_mod.VIEWS:
+        t_ours, graph = measure(
+            lambda v=view: project_mod.project(store, v), repeats=plan.repeats, budget=plan.budget
+        )
+        graphs[view] = graph
+        mb, peak, g = traced(lambda v=view: project_mod.project(store, v))
+        del g
+        line = Line(
+            f"projection {view}",
+            data.name,
+            t_ours,
+            t_base,
+            t_floor,
+            note=f"{graph.number_of_nodes():,} nodes, {graph.number_of_edges():,} edges, "
+            f"{mb:.1f} MB (peak {peak:.0f} MB)",
+        )
+        mem = Line(
+            f"projection {view}: memory of its graph",
+            data.name,
+            mb,
+            base_mb,
+            unit="MB",
+            note=f"peak {peak:.0f} MB vs {base_peak:.0f} MB",
+        )
+        if data.name == "1M":
+            line.target, line.passed = ">=2.5x rdflib", (line.ratio or 0) >= 2.5
+            mem.target, mem.passed = "<=0.5x rdflib", (mem.ratio or 0) >= 2
+        report.add(line)
+        report.add(mem)
+    return graphs
+
+
+def bench_centrality(report: Report, data: Data, graphs: dict[str, nx.MultiDiGraph]) -> None:
+    """Each centrality metric of kg.analysis on the organisations view; at 100k, sampled
+    betweenness against exact."""
+    analysis = _optional("kg.analysis")
+    if analysis is None or not hasattr(analysis, "centrality"):
+        report.note("kg.analysis.centrality is not there yet: no centrality lines")
+        return
+    graph = graphs.get(ORG_VIEW)
+    if graph is None:
+        return
+    import networkx as nx
+
+    plan = PLANS[data.name]
+    metrics = list(getattr(analysis, "METRICS", ("degree", "pagerank", "betweenness")))
+    simple = nx.Graph(graph.to_undirected(as_view=True))
+    for metric in metrics:
+        t_ours, values = measure(
+            lambda m=metric: analysis.centrality(graph, m),
+            repeats=plan.repeats if data.name != "1M" else 1,
+            budget=plan.budget,
+        )
+        line = Line(
+            f"centrality {metric} ({ORG_VIEW})",
+            data.name,
+            t_ours,
+            note=f"{simple.number_of_nodes():,} nodes, {simple.number_of_edges():,} edges",
+        )
+        if metric == "betweenness":
+            if data.name == "1M":
+                line.target = f"<{BETWEENNESS_LIMIT:.0f} s"
+                line.passed = t_ours < BETWEENNESS_LIMIT
+            if data.name in ("10k", "100k", "real"):
+                t_exact, exact = measure(
+                    lambda: nx.betweenness_centrality(simple), repeats=1, budget=0
+                )
+                line.baseline = t_exact
+                line.note += "; baseline: exact nx.betweenness_centrality; " + _rank_error(
+                    values, exact
+                )
+        report.add(line)
+
+
+def _rank_error(approx: dict[Any, float], exact: dict[Any, float]) -> str:
+    """How far a sampled betweenness is from the exact one: the largest absolute error and
+    the overlap of the top 20."""
+    from scipy.stats import spearmanr
+
+    keys = sorted(exact, key=str)
+    errors = [abs(approx.get(k, 0.0) - exact[k]) for k in keys]
+    top = {k for k in sorted(keys, key=lambda k: -exact[k])[:20]}
+    top_approx = {k for k in sorted(keys, key=lambda k: -approx.get(k, 0.0))[:20]}
+    rho = spearmanr([exact[k] for k in keys], [approx.get(k, 0.0) for k in keys]).statistic
+    same = approx == exact
+    return (
+        ("identical to exact" if same else "")
+        + f"max abs error {max(errors, default=0.0):.2g}, top-20 overlap "
+        f"{len(top & top_approx)}/20, Spearman {rho:.3f}"
+    )
+
+
+def bench_html(report: Report, data: Data, graphs: dict[str, nx.MultiDiGraph]) -> None:
+    """HTML export of the organisations view: kg.viz against pyvis's own from_nx."""
+    viz = _optional("kg.viz")
+    graph = graphs.get(ORG_VIEW)
+    if viz is None or graph is None:
+        if viz is None:
+            report.note("kg.viz is not there yet: no HTML line")
+        return
+    import networkx as nx
+
+    plan = PLANS[data.name]
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "view.html"
+        t_ours, _ = measure(
+            lambda: viz.write_html(out, graph), repeats=plan.repeats, budget=plan.budget
+        )
+        size = out.stat().st_size
+
+        def pyvis_page() -> str:
+            from pyvis.network import Network
+
+            net = Network(cdn_resources="in_line")
+            simple = nx.DiGraph()
+            for node, attrs in graph.nodes(data=True):
+                simple.add_node(node, label=str(attrs.get("label", node)))
+            simple.add_edges_from(graph.edges())
+            net.from_nx(simple)
+            return str(net.generate_html())
+
+        t_base, page = measure(pyvis_page, repeats=plan.heavy_repeats, budget=plan.budget)
+    report.add(
+        Line(
+            f"HTML export ({ORG_VIEW})",
+            data.name,
+            t_ours,
+            t_base,
+            note=f"{graph.number_of_nodes():,} nodes; {size / 2**20:.1f} MB with layout "
+            f"vs pyvis {len(page) / 2**20:.1f} MB without",
+        )
+    )
+
+
+def memory_probe() -> None:
+    """Run in a fresh process: print the RSS that loading one layout adds (psutil; Rust's
+    allocations are invisible to tracemalloc)."""
+    import psutil
+    import pyoxigraph as ox
+    import rdflib  # noqa: F401 - imported before the first reading, like the others
+
+    from kg.build import load
+
+    kind, path = sys.argv[1], Path(sys.argv[2])
+    proc = psutil.Process()
+    gc.collect()
+    before = proc.memory_info().rss
+    held: Any
+    if kind == "ours":
+        held = load(dist=path)
+        count = len(held)
+    elif kind in ("named", "merge"):
+        held = ox.Store()
+        fmt = ox.RdfFormat.N_QUADS if kind == "named" else ox.RdfFormat.N_TRIPLES
+        held.load(path=str(path), format=fmt)
+        count = len(held)
+    else:
+        held = load_rdflib(path)
+        count = len(held)
+    gc.collect()
+    after = proc.memory_info().rss
+    print(json.dumps({"bytes": after - before, "count": count}))
+
+
+def _probe(kind: str, path: Path) -> int:
+    code = "from benchmarks.run import memory_probe; memory_probe()"
+    out = subprocess.run(
+        [sys.executable, "-c", code, kind, str(path)],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=REPO,
+    )
+    return int(json.loads(out.stdout.strip().splitlines()[-1])["bytes"])
+
+
+def bench_memory(report: Report, data: Data) -> None:
+    """Bytes per triple once loaded, in a fresh process each: ours (named graphs plus the
+    materialised merge), rdflib, and the two layouts without the duplication."""
+    per = lambda b: b / data.triples  # noqa: E731
+    ours = per(_probe("ours", data.dist))
+    named = per(_probe("named", data.nquads))
+    merge = per(_probe("merge", data.dist / "kg.nt"))
+    base = per(_probe("rdflib", data.nquads))
+    line = Line(
+        "memory loaded (bytes per triple)",
+        data.name,
+        ours,
+        base,
+        named,
+        unit="B",
+        note=f"floor: named graphs only ({named:.0f} B); merge only {merge:.0f} B",
+    )
+    if data.name == "1M":
+        line.target, line.passed = "<=500 B", ours <= 500
+    report.add(line)
+
+
+def bench_cli(report: Report, data: Data) -> None:
+    """A whole ``kg query NAME`` process on the warm dist/ (and on a persistent store) against
+    a script that parses the N-Triples dump with rdflib and runs the same query."""
+    from kg.query import get, library
+
+    if data.workspace is None:
+        return
+    names = list(library())
+    name = "acquisitions-by" if "acquisitions-by" in names else names[0]
+    entry = get(name)
+    params = example_bindings(entry)
+    kg_cmd = Path(sys.executable).with_name("kg")
+    base_cmd = [str(kg_cmd)] if kg_cmd.exists() else [sys.executable, "-m", "kg"]
+    argv = [*base_cmd, "query", name, "--format", "csv"]
+    for k, v in params.items():
+        argv += ["-p", k, v]
+    env = {**os.environ, "KG_HOME": str(data.workspace)}
+    env.pop("KG_STORE", None)
+    store_path = data.dist.parent / "store"
+    naive = data.workspace / "naive.py"
+    naive.write_text(_NAIVE_SCRIPT)
+    floor_script = data.workspace / "floor.py"
+    floor_script.write_text(_FLOOR_SCRIPT)
+    from kg.namespaces import PREFIXES
+
+    query_args = [entry.text, json.dumps(PREFIXES), json.dumps(params)]
+    plan = PLANS["real"]
+
+    def proc(cmd: list[str]) -> Callable[[], None]:
+        return lambda: subprocess.run(
+            cmd, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+
+    naive_cmd = [sys.executable, str(naive), str(data.dist / "kg.nt"), *query_args]
+    proc(argv)()  # warm the page cache and the byte-code caches
+    t_ours, _ = measure(proc(argv), repeats=plan.repeats, budget=plan.budget)
+    t_base, _ = measure(proc(naive_cmd), repeats=plan.heavy_repeats, budget=plan.budget)
+    t_floor, _ = measure(
+        proc([sys.executable, str(floor_script), str(data.dist / "kg.nq"), *query_args]),
+        repeats=plan.repeats,
+        budget=plan.budget,
+    )
+    shown = " ".join(f"-p {k} {v}" for k, v in params.items())
+    line = Line(
+        f"CLI: kg query {name} {shown}".strip(),
+        "real",
+        t_ours,
+        t_base,
+        t_floor,
+        target=">=5x naive script",
+        note="memory store reloaded from dist/kg.nq; baseline: rdflib parses kg.nt",
+    )
+    line.passed = (line.ratio or 0) >= 5
+    report.add(line)
+    store_argv = [*argv, "--store", f"oxigraph:{store_path}"]
+    t_store, _ = measure(proc(store_argv), repeats=plan.repeats, budget=plan.budget)
+    t_store_floor, _ = measure(
+        proc([sys.executable, str(floor_script), f"oxigraph:{store_path}", *query_args]),
+        repeats=plan.repeats,
+        budget=plan.budget,
+    )
+    line = Line(
+        f"CLI: kg query {name} --store oxigraph:PATH",
+        "real",
+        t_store,
+        t_base,
+        t_store_floor,
+        target=">=5x naive script",
+        note="persistent store reopened; floor: a pyoxigraph-only script",
+    )
+    line.passed = (line.ratio or 0) >= 5
+    report.add(line)
+    t_start, _ = measure(
+        proc([sys.executable, "-c", "pass"]), repeats=plan.repeats, budget=plan.budget
+    )
+    report.note(f"a bare `python -c pass` takes {t_start * 1e3:.0f} ms here")
+
+
+_NAIVE_SCRIPT = """\
+# The naive path: parse the N-Triples dump with rdflib, run the query, print CSV.
+import json, sys
+import rdflib
+from rdflib.term import Variable
+
+dump, text = sys.argv[1], sys.argv[2]
+prefixes, params = json.loads(sys.argv[3]), json.loads(sys.argv[4])
+g = rdflib.Graph()
+g.parse(dump, format="nt")
+bindings = {}
+for k, v in params.items():
+    prefix, _, local = v.partition(":")
+    bindings[Variable(k)] = rdflib.URIRef(prefixes[prefix] + local)
+result = g.query(text, initNs=prefixes, initBindings=bindings)
+sys.stdout.write(result.serialize(format="csv").decode())
+"""
+
+_FLOOR_SCRIPT = """\
+# The floor: pyoxigraph alone loads the reload file (or opens the store) and runs the query.
+import json, sys
+import pyoxigraph as ox
+
+source, text = sys.argv[1], sys.argv[2]
+prefixes, params = json.loads(sys.argv[3]), json.loads(sys.argv[4])
+if source.startswith("oxigraph:"):
+    store = ox.Store.read_only(source.split(":", 1)[1])
+else:
+    store = ox.Store()
+    store.bulk_load(path=source, format=ox.RdfFormat.N_QUADS)
+subs = {}
+for k, v in params.items():
+    prefix, _, local = v.partition(":")
+    subs[ox.Variable(k)] = ox.NamedNode(prefixes[prefix] + local)
+result = store.query(text, prefixes=prefixes, substitutions=subs)
+sys.stdout.write(result.serialize(format=ox.QueryResultsFormat.CSV).decode())
+"""
+
+
+# --- the run --------------------------------------------------------------------------------
+
+
+def bench_size(report: Report, data: Data) -> dict[str, float]:
+    progress(f"== {data.name}: {data.triples:,} triples")
+    store, ds = bench_load(report, data)
+    base_load = next(
+        (
+            line.baseline
+            for line in reversed(report.lines)
+            if line.size == data.name and line.operation.startswith("load")
+        ),
+        None,
+    )
+    times = bench_queries(report, data, store, ds)
+    graphs = bench_projection(report, data, store, ds)
+    del ds
+    gc.collect()
+    bench_centrality(report, data, graphs)
+    bench_html(report, data, graphs)
+    del graphs, store
+    gc.collect()
+    bench_reopen(report, data, base_load)
+    bench_memory(report, data)
+    return times
+
+
+def run(*, quick: bool = False, sizes: Sequence[str] | None = None, real: bool = True) -> Report:
+    """Measure every size (10k only when ``quick``) and the real data; return the report."""
+    report = Report(quick=quick)
+    chosen = list(sizes) if sizes else (["10k"] if quick else list(SIZES))
+    times: dict[str, dict[str, float]] = {}
+    for size in chosen:
+        times[size] = bench_size(report, synthetic(size))
+    if real:
+        with tempfile.TemporaryDirectory(prefix="kg-bench-") as tmp:
+            data = real_data(report, Path(tmp))
+            if data is not None:
+                bench_size(report, data)
+                bench_cli(report, data)
+    report.growth = growth(times)
+    return report
+
+
+def growth(times: dict[str, dict[str, float]]) -> list[list[str]]:
+    """Per query, how its time grows with the data (a cliff: much faster than the data)."""
+    sizes = [s for s in SIZES if s in times]
+    if len(sizes) < 2:
+        return []
+    rows = []
+    for name in times[sizes[0]]:
+        row = [name] + [_amount(times[s].get(name), "s") for s in sizes]
+        first, last = times[sizes[0]].get(name), times[sizes[-1]].get(name)
+        factor = SIZES[sizes[-1]] / SIZES[sizes[0]]
+        if first and last:
+            grew = last / first
+            row.append(
+                f"{grew:.0f}x for {factor:.0f}x data" + (" CLIFF" if grew > 3 * factor else "")
+            )
+        rows.append(row)
+    return rows
+
+
+def machine() -> list[tuple[str, str]]:
+    """What the figures were measured on."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    import psutil
+
+    cpu = platform.processor() or "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    versions = []
+    for package in ("pyoxigraph", "rdflib", "networkx", "pyshacl", "pyvis", "igraph", "scipy"):
+        try:
+            versions.append(f"{package} {version(package)}")
+        except PackageNotFoundError:
+            continue
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    return [
+        ("date", time.strftime("%Y-%m-%d %H:%M %Z")),
+        ("CPU", f"{cpu}, {os.cpu_count()} cores (load average at the end: {load})"),
+        ("RAM", f"{psutil.virtual_memory().total / 2**30:.1f} GiB"),
+        ("OS", platform.platform()),
+        ("Python", platform.python_version()),
+        ("libraries", ", ".join(versions)),
+    ]
+
+
+def render(report: Report) -> str:
+    from kg.formats import table
+
+    return table(HEADERS, [line.cells() for line in report.lines])
+
+
+def markdown(report: Report, elapsed: float) -> str:
+    from kg.formats import markdown as md
+
+    out = [
+        "# Benchmark results",
+        "",
+        "Written by `make bench` (`python -m benchmarks`); see benchmarks/run.py for what",
+        "each line measures. ratio = baseline / ours (times faster or smaller); to floor =",
+        "ours / floor (1.00x: no overhead over the bare engine).",
+        "",
+    ]
+    out += [f"- **{k}**: {v}" for k, v in machine()]
+    out += [f"- **run time**: {elapsed / 60:.1f} min", "", "## Table", ""]
+    rows = [line.cells() for line in report.lines]
+    out.append(md(HEADERS, rows))
+    detail = [[line.operation, line.size, line.note] for line in report.lines if line.note]
+    if detail:
+        out += ["## Details", "", md(("operation", "size", "detail"), detail)]
+    if report.growth:
+        sizes = [s for s in SIZES if any(line.size == s for line in report.lines)]
+        out += [
+            "## How each query grows with the data (ours)",
+            "",
+            md(("query", *sizes, "growth"), report.growth),
+        ]
+    if report.notes:
+        out += ["## Notes", ""] + [f"- {n}" for n in report.notes] + [""]
+    return "\n".join(out)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    import argparse
+
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks",
+        description="Time container-kg against the plain rdflib stack and the bare engine.",
+        epilog="Example:\n  python -m benchmarks --quick\n  python -m benchmarks --sizes 10k,100k",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--quick", action="store_true", help="10k and the real data only; RESULTS.md is left alone"
+    )
+    parser.add_argument("--sizes", default=None, help=f"comma-separated, of {', '.join(SIZES)}")
+    parser.add_argument("--no-real", action="store_true", help="skip the real data")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help="write the Markdown report here [benchmarks/RESULTS.md on a full run]",
+    )
+    args = parser.parse_args(argv)
+    sizes = args.sizes.split(",") if args.sizes else None
+    for size in sizes or ():
+        if size not in SIZES:
+            parser.error(f"unknown size {size!r}: use {', '.join(SIZES)}")
+    t0 = time.perf_counter()
+    report = run(quick=args.quick, sizes=sizes, real=not args.no_real)
+    elapsed = time.perf_counter() - t0
+    sys.stdout.write(render(report))
+    for text in report.notes:
+        print(f"note: {text}")
+    out = args.out or (RESULTS if not args.quick and not args.sizes and not args.no_real else None)
+    if out is not None:
+        text = markdown(report, elapsed)
+        fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", dir=out.parent)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, out)
+        print(f"wrote {out}")
+    failed = [line for line in report.lines if line.passed is False]
+    return 1 if failed and not args.quick else 0

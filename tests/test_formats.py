@@ -1,0 +1,240 @@
+"""kg/formats.py: every format parsed back by a standard parser, terms intact."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import xml.etree.ElementTree as ET
+
+import pyoxigraph as ox
+import pytest
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib.compare import isomorphic
+from rdflib.namespace import XSD
+from rdflib.query import Result
+
+from kg.errors import UsageError
+from kg.formats import GRAPH_FORMATS, ROW_FORMATS, render, rows_table, table
+from kg.namespaces import ECO, KG, RDFS
+from kg.results import Answer
+
+DOCKER = URIRef(KG + "docker")
+# Terms that break naive writers: a tab, a line break, quotes, a comma, a pipe, a language,
+# datatypes, a blank node, an IRI outside every prefix, and an unbound cell.
+TRICKY = Literal('a\tb\nc "quoted", | piped')
+ROWS: list[tuple[object, ...]] = [
+    (DOCKER, Literal("Docker, Inc."), Literal(2000)),
+    (URIRef("http://example.org/x?a=1&b=<2>"), Literal("Docker", lang="en"), None),
+    (BNode("b0"), TRICKY, Literal("2015-03-04", datatype=XSD.date)),
+    (URIRef(KG + "oci"), Literal("500000000", datatype=XSD.decimal), Literal(True)),
+]
+VARS = ["s", "label", "value"]
+
+
+@pytest.fixture
+def answer() -> Answer:
+    return Answer("SELECT", vars=list(VARS), rows=[tuple(r) for r in ROWS])  # type: ignore[misc]
+
+
+def _same_terms(parsed: Result) -> None:
+    assert [str(v) for v in parsed.vars or []] == VARS
+    got = [tuple(b.get(v) for v in parsed.vars or []) for b in parsed.bindings]
+    assert len(got) == len(ROWS)
+    for row, original in zip(got, ROWS, strict=True):
+        for term, want in zip(row, original, strict=True):
+            if isinstance(want, BNode):
+                assert isinstance(term, BNode)
+            else:
+                assert term == want, (term, want)
+                if isinstance(want, Literal):
+                    assert (term.datatype, term.language) == (want.datatype, want.language)
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml", "tsv"])
+def test_rows_round_trip_through_rdflib_result_parsers(answer: Answer, fmt: str) -> None:
+    text = render(answer, fmt)
+    _same_terms(Result.parse(io.StringIO(text), format=fmt))
+
+
+@pytest.mark.parametrize(
+    ("fmt", "oxfmt"),
+    [
+        ("json", ox.QueryResultsFormat.JSON),
+        ("xml", ox.QueryResultsFormat.XML),
+        ("tsv", ox.QueryResultsFormat.TSV),
+        ("csv", ox.QueryResultsFormat.CSV),
+    ],
+)
+def test_rows_parse_with_oxigraph_too(answer: Answer, fmt: str, oxfmt: object) -> None:
+    solutions = ox.parse_query_results(render(answer, fmt).encode(), format=oxfmt)
+    assert [v.value for v in solutions.variables] == VARS
+    assert len(list(solutions)) == len(ROWS)
+
+
+def test_csv_parses_with_the_csv_module(answer: Answer) -> None:
+    text = render(answer, "csv")
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[0] == VARS
+    assert rows[1] == [str(DOCKER), "Docker, Inc.", "2000"]
+    assert rows[2] == ["http://example.org/x?a=1&b=<2>", "Docker", ""]
+    assert rows[3][1] == str(TRICKY)
+    assert rows[4] == [str(KG + "oci"), "500000000", "true"]
+    # rdflib's CSV parser reads the same cells back (CSV keeps no datatypes, by the standard).
+    parsed = Result.parse(io.StringIO(text), format="csv")
+    assert [str(b.get(parsed.vars[1])) for b in parsed.bindings][0] == "Docker, Inc."
+
+
+def test_json_is_sparql_results_json(answer: Answer) -> None:
+    data = json.loads(render(answer, "json"))
+    assert data["head"]["vars"] == VARS
+    first, second = data["results"]["bindings"][:2]
+    assert first["s"] == {"type": "uri", "value": str(DOCKER)}
+    assert first["value"] == {"type": "literal", "value": "2000", "datatype": str(XSD.integer)}
+    assert second["label"] == {"type": "literal", "value": "Docker", "xml:lang": "en"}
+    assert "value" not in second  # unbound
+
+
+def test_xml_is_sparql_results_xml(answer: Answer) -> None:
+    root = ET.fromstring(render(answer, "xml"))
+    ns = {"r": "http://www.w3.org/2005/sparql-results#"}
+    assert [v.get("name") for v in root.findall("r:head/r:variable", ns)] == VARS
+    assert len(root.findall("r:results/r:result", ns)) == len(ROWS)
+
+
+def test_tsv_header_and_terms(answer: Answer) -> None:
+    lines = render(answer, "tsv").split("\n")
+    assert lines[0] == "?s\t?label\t?value"
+    assert lines[1] == (
+        f'<{DOCKER}>\t"Docker, Inc."\t"2000"^^<http://www.w3.org/2001/XMLSchema#integer>'
+    )
+    # the tab and the line break inside the literal are escaped: one line, three cells
+    assert len(lines[3].split("\t")) == 3
+    assert lines[-1] == ""
+
+
+def test_table_aligns_and_shows_labels(answer: Answer) -> None:
+    text = render(answer, "table", labels={str(DOCKER): "Docker, Inc. (label)"})
+    lines = text.splitlines()
+    assert lines[0].split() == VARS
+    assert lines[2].startswith("Docker, Inc. (label)  Docker, Inc.  2000")
+    assert lines[3].startswith("<http://example.org/x?a=1&b=<2>>".strip("<>"))
+    assert "kg:oci" in lines[5]
+    # control characters of data never move the cursor: one line per row
+    assert len(lines) == 2 + len(ROWS)
+    widths = {len(line.rstrip()) for line in lines[:2]}
+    assert len(lines[1]) == max(widths)
+
+
+def test_table_iris_shows_prefixed_names(answer: Answer) -> None:
+    text = render(answer, "table", labels={str(DOCKER): "Docker"}, iris=True)
+    assert text.splitlines()[2].startswith("kg:docker ")
+
+
+def test_markdown_escapes_pipes(answer: Answer) -> None:
+    lines = render(answer, "md").splitlines()
+    assert lines[0] == "| s | label | value |"
+    assert lines[1] == "| --- | --- | --- |"
+    assert lines[4].count(" | ") == 2  # the pipe in the literal is escaped
+    assert "\\|" in lines[4]
+
+
+def test_empty_answer_prints_the_header() -> None:
+    empty = Answer("SELECT", vars=["a", "b"])
+    assert render(empty, "table") == "a  b\n-  -\n"
+    assert list(csv.reader(io.StringIO(render(empty, "csv")))) == [["a", "b"]]
+    assert json.loads(render(empty, "json"))["results"]["bindings"] == []
+
+
+def test_ask_answers() -> None:
+    yes, no = Answer("ASK", boolean=True), Answer("ASK", boolean=False)
+    assert render(yes, "table") == "true\n"
+    assert render(no, "csv") == "false\n"
+    assert Result.parse(io.StringIO(render(yes, "json")), format="json").askAnswer is True
+    assert Result.parse(io.StringIO(render(no, "xml")), format="xml").askAnswer is False
+
+
+TRIPLES = [
+    (DOCKER, URIRef(RDFS + "label"), Literal("Docker, Inc.")),
+    (DOCKER, URIRef(ECO + "category"), URIRef(KG + "networking")),
+    (DOCKER, URIRef(ECO + "description"), TRICKY),
+    (BNode("x"), URIRef(ECO + "amount"), Literal("1.5", datatype=XSD.decimal)),
+]
+
+
+@pytest.mark.parametrize(
+    ("fmt", "parser"), [("ttl", "turtle"), ("nt", "nt"), ("jsonld", "json-ld"), ("trig", "trig")]
+)
+def test_graphs_round_trip_through_rdflib(fmt: str, parser: str) -> None:
+    text = render(Answer("CONSTRUCT", triples=list(TRIPLES)), fmt)
+    if fmt == "trig":
+        parsed = Dataset()
+        parsed.parse(data=text, format=parser)
+        graph = Graph()
+        for s, p, o, _g in parsed.quads((None, None, None, None)):
+            graph.add((s, p, o))
+    else:
+        graph = Graph().parse(data=text, format=parser)
+    expected = Graph()
+    for t in TRIPLES:
+        expected.add(t)
+    assert isomorphic(graph, expected)
+
+
+def test_turtle_uses_the_project_prefixes() -> None:
+    text = render(Answer("CONSTRUCT", triples=list(TRIPLES)), "table")
+    assert "@prefix kg: <https://w3id.org/container-kg/id/> ." in text
+    assert "kg:docker" in text
+
+
+def test_jsonld_is_compacted_with_the_project_prefixes() -> None:
+    data = json.loads(render(Answer("CONSTRUCT", triples=list(TRIPLES[:2])), "jsonld"))
+    assert data["@context"]["kg"] == KG
+    assert data["@id"] == "kg:docker"
+
+
+def test_a_graph_refuses_row_formats_and_rows_refuse_graph_formats(answer: Answer) -> None:
+    graph = Answer("CONSTRUCT", triples=list(TRIPLES))
+    with pytest.raises(UsageError) as err:
+        render(graph, "csv")
+    assert err.value.message == (
+        "a CONSTRUCT or DESCRIBE answers a graph: use --format ttl, nt, jsonld or trig, not csv"
+    )
+    with pytest.raises(UsageError) as err:
+        render(answer, "ttl")
+    assert err.value.message == (
+        "--format ttl is for CONSTRUCT and DESCRIBE; use table, csv, tsv, json, xml or md"
+    )
+    with pytest.raises(UsageError) as err:
+        render(answer, "yaml")
+    assert err.value.message == "unknown format 'yaml'"
+
+
+def test_update_answer_is_rows() -> None:
+    update = Answer("UPDATE", vars=["added", "removed"], rows=[(Literal(2), Literal(0))])
+    assert render(update, "table") == "added  removed\n-----  -------\n2      0\n"
+    assert list(csv.reader(io.StringIO(render(update, "csv")))) == [
+        ["added", "removed"],
+        ["2", "0"],
+    ]
+
+
+def test_every_row_format_renders(answer: Answer) -> None:
+    for fmt in ROW_FORMATS:
+        assert render(answer, fmt).endswith("\n")
+    assert set(GRAPH_FORMATS) == {"ttl", "nt", "jsonld", "trig"}
+
+
+def test_rows_table_formats() -> None:
+    headers, rows = ["name", "n"], [["a,b", 1], ["c", 2.123456789]]
+    assert list(csv.reader(io.StringIO(rows_table(headers, rows, "csv")))) == [
+        ["name", "n"],
+        ["a,b", "1"],
+        ["c", "2.12346"],
+    ]
+    assert rows_table(headers, rows, "tsv").splitlines()[1] == "a,b\t1"
+    assert json.loads(rows_table(headers, rows, "json"))[0] == {"name": "a,b", "n": 1}
+    assert rows_table(headers, rows, "md").splitlines()[2] == "| a,b | 1 |"
+    assert rows_table(headers, rows) == table(headers, [["a,b", "1"], ["c", "2.12346"]])
+    with pytest.raises(UsageError):
+        rows_table(headers, rows, "xml")

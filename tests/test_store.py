@@ -1,0 +1,225 @@
+"""kg.store: one spec per store, and the same answers from each.
+
+The query library runs on the three stores: ``memory``, ``oxigraph:PATH`` (reopened read-only,
+as later commands open it) and ``sparql:`` (a real Oxigraph server on loopback), all holding
+the curated graph.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from rdflib import BNode, Literal, URIRef
+
+from kg.errors import StoreError, UsageError
+from kg.namespaces import KG, XSD
+from kg.query import execute, library
+from kg.serve import example_bindings
+from kg.store import OxigraphStore, Store, from_ox, normalise, open_store, to_ox
+from tests.conftest import oxigraph_server
+
+DECIMAL = URIRef(XSD + "decimal")
+
+
+# --- terms ---------------------------------------------------------------------------------
+
+
+def test_numbers_and_strings_have_one_form() -> None:
+    assert normalise(Literal("77.0", datatype=DECIMAL)) == normalise(
+        Literal("77", datatype=DECIMAL)
+    )
+    assert str(normalise(Literal("77.0", datatype=DECIMAL))) == "77"
+    assert normalise(Literal("x", datatype=URIRef(XSD + "string"))) == Literal("x")
+    assert normalise(Literal("x", lang="en")) == Literal("x", lang="en")
+    # Oxigraph's answers take the same form.
+    assert from_ox(ox.Literal("77.0", datatype=ox.NamedNode(XSD + "decimal"))) == Literal(
+        "77", datatype=DECIMAL
+    )
+
+
+def test_terms_round_trip_through_oxigraph() -> None:
+    for term in (URIRef(KG + "docker"), Literal("a\nb"), Literal("x", lang="en"), Literal(5)):
+        assert from_ox(to_ox(term)) == normalise(term)
+
+
+# --- opening -------------------------------------------------------------------------------
+
+
+def test_specs_are_checked(tmp_path: Path) -> None:
+    with pytest.raises(UsageError, match="unknown store"):
+        open_store("postgres:db")
+    with pytest.raises(StoreError, match="no Oxigraph store") as err:
+        open_store(f"oxigraph:{tmp_path / 'absent'}")
+    assert err.value.hint is not None and "kg build --store oxigraph:" in err.value.hint
+
+
+def test_kg_store_names_the_default_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "ox"
+    OxigraphStore(path).close()
+    monkeypatch.setenv("KG_STORE", f"oxigraph:{path}")
+    assert open_store().spec == f"oxigraph:{path}"
+
+
+def test_readers_share_a_store_a_writer_holds(tmp_path: Path) -> None:
+    """Reading takes no lock: a query works while another process holds the store open for
+    writing; a second writer is told the store is busy."""
+    path = tmp_path / "ox"
+    store = OxigraphStore(path)
+    store.add(
+        [
+            ox.Quad(
+                ox.NamedNode(KG + "a"),
+                ox.NamedNode(KG + "b"),
+                ox.Literal("c"),
+                ox.NamedNode(KG + "g"),
+            )
+        ]
+    )
+    store.close()
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, pyoxigraph; s = pyoxigraph.Store(sys.argv[1]); print('ready', flush=True); "
+            "sys.stdin.read()",
+            str(path),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "ready"
+        reader = open_store(f"oxigraph:{path}")
+        assert reader.query("SELECT ?o WHERE { kg:a kg:b ?o }").rows == [(Literal("c"),)]
+        with pytest.raises(StoreError, match="being written by another process"):
+            open_store(f"oxigraph:{path}", create=True)
+        with pytest.raises(StoreError, match="being written by another process"):
+            reader.update("INSERT DATA { GRAPH kg:g { kg:a kg:b 'd' } }")
+        reader.close()
+    finally:
+        holder.communicate("")
+    assert holder.returncode == 0
+
+
+def test_a_read_only_store_reopens_for_an_update(tmp_path: Path) -> None:
+    path = tmp_path / "ox"
+    OxigraphStore(path).close()
+    store = open_store(f"oxigraph:{path}")
+    assert getattr(store, "read_only", None) is True
+    execute(store, "INSERT DATA { GRAPH kg:g { kg:a kg:b 'c' } }", allow_update=True)
+    assert store.query("ASK { kg:a kg:b 'c' }").boolean is True
+    store.close()
+    assert open_store(f"oxigraph:{path}").query("ASK { GRAPH kg:g { kg:a kg:b 'c' } }").boolean
+
+
+# --- the CLI on a persistent store ---------------------------------------------------------
+
+
+def test_build_loads_the_store_and_later_commands_reopen_it(
+    runner, home: Path, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    from kg.cli import cli
+
+    spec = f"oxigraph:{tmp_path / 'kg.oxigraph'}"
+    dist = tmp_path / "dist"
+    built = runner.invoke(cli, ["build", "--no-validate", "--out", str(dist), "--store", spec])
+    assert built.exit_code == 0, built.output
+    assert f"loaded into {spec}" in built.output
+    memory = runner.invoke(cli, ["stats", "--format", "json"], env={"KG_HOME": str(tmp_path)})
+    # Nothing is parsed: with dist/ gone, the store alone answers, by --store or $KG_STORE.
+    for path in dist.iterdir():
+        path.unlink()
+    stored = runner.invoke(cli, ["stats", "--format", "json", "--store", spec])
+    assert stored.exit_code == 0, stored.output
+    assert stored.output == memory.output
+    by_env = runner.invoke(
+        cli,
+        ["query", "acquisitions-by", "-p", "acquirer", "kg:docker", "-f", "csv"],
+        env={"KG_STORE": spec},
+    )
+    assert by_env.exit_code == 0, by_env.output
+    assert "https://w3id.org/container-kg/id/socketplane" in by_env.output
+
+
+# --- the same answers on every store -------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def stores(workspace: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Store]]:
+    """The curated graph in each kind of store."""
+    from kg.graph import KnowledgeGraph
+
+    memory = KnowledgeGraph.load(dist=workspace / "dist").store
+    quads = list(memory.quads())
+    path = tmp_path_factory.mktemp("stores") / "kg.oxigraph"
+    writer = OxigraphStore(path)
+    writer.replace(quads)
+    writer.close()
+    with oxigraph_server(tmp_path_factory.mktemp("stores-server") / "db") as url:
+        remote = open_store(f"sparql:{url}/query,{url}/update")
+        remote.replace(quads)
+        yield {"memory": memory, "oxigraph": open_store(f"oxigraph:{path}"), "sparql": remote}
+        remote.close()
+
+
+def _cases() -> list[tuple[str, dict[str, str]]]:
+    cases = []
+    for entry in library().values():
+        examples = example_bindings(entry) or [{}]
+        for bindings in examples:
+            cases.append((entry.name, bindings))
+    return cases
+
+
+def _key(row: tuple[object, ...]) -> tuple[object, ...]:
+    return tuple("_:b" if isinstance(t, BNode) else normalise(t) for t in row)  # type: ignore[arg-type]
+
+
+@pytest.mark.slow
+@pytest.mark.server
+@pytest.mark.parametrize(
+    ("name", "bindings"),
+    _cases(),
+    ids=[f"{n}{'-' + '-'.join(b) if b else ''}" for n, b in _cases()],
+)
+def test_the_library_answers_alike_on_every_store(
+    stores: dict[str, Store], name: str, bindings: dict[str, str]
+) -> None:
+    entry = library()[name]
+    missing = [p for p in entry.required if p not in bindings]
+    assert not missing, f"{name}: add an '# example:' line with -p {missing[0]} VALUE"
+    answers = {kind: execute(store, name, bindings=bindings) for kind, store in stores.items()}
+    reference = answers["memory"]
+    ordered = re.search(r"\bORDER\s+BY\b", entry.text, re.I) is not None
+    for kind, answer in answers.items():
+        assert answer.kind == reference.kind and answer.vars == reference.vars, kind
+        assert answer.boolean == reference.boolean, kind
+        got = [_key(row) for row in answer.rows]
+        expected = [_key(row) for row in reference.rows]
+        if ordered:
+            assert got == expected, (
+                f"{name} on {kind}: rows differ (or its ORDER BY leaves ties: add a tie-breaker)"
+            )
+        else:
+            assert sorted(got, key=repr) == sorted(expected, key=repr), f"{name} on {kind}"
+        assert sorted(map(_key, answer.triples), key=repr) == sorted(
+            map(_key, reference.triples), key=repr
+        ), f"{name} on {kind}"
+
+
+@pytest.mark.slow
+@pytest.mark.server
+def test_the_stores_hold_the_same_graph(stores: dict[str, Store]) -> None:
+    sizes = {kind: len(store) for kind, store in stores.items()}
+    assert len(set(sizes.values())) == 1, sizes
+    graphs = {kind: store.graphs() for kind, store in stores.items()}
+    assert graphs["oxigraph"] == graphs["memory"] == graphs["sparql"]
+    docker = execute(stores["sparql"], "acquisitions-by", bindings={"acquirer": "kg:docker"})
+    assert URIRef(KG + "socketplane") in {row[docker.vars.index("acquired")] for row in docker.rows}
