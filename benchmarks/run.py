@@ -159,10 +159,18 @@ class Report:
         progress(f"note: {text}")
 
 
+#: Print progress even when stderr is not a terminal (``--verbose``).
+VERBOSE = False
+
+
 def progress(text: str) -> None:
-    """Progress on a terminal; nothing when stderr is piped."""
-    if sys.stderr.isatty():
-        print(text, file=sys.stderr, flush=True)
+    """Progress on a terminal (each line as it is measured); nothing when stderr is piped."""
+    if VERBOSE or sys.stderr.isatty():
+        elapsed = time.perf_counter() - _STARTED
+        print(f"[{elapsed:6.1f} s] {text}", file=sys.stderr, flush=True)
+
+
+_STARTED = time.perf_counter()
 
 
 # --- timing ---------------------------------------------------------------------------------
@@ -298,6 +306,11 @@ def is_ordered(text: str) -> bool:
     check(text)
     body = re.sub(r"#[^\n]*", "", text)
     return re.search(r"\bORDER\s+BY\b", body, re.I) is not None
+
+
+def strip_order_by(text: str) -> str:
+    """The query without its final ORDER BY (LIMIT and OFFSET kept)."""
+    return re.sub(r"\bORDER\s+BY\b.*?(?=\b(?:LIMIT|OFFSET)\b|\Z)", "", text, flags=re.S | re.I)
 
 
 def rdflib_rows(
@@ -526,11 +539,25 @@ def bench_queries(
             return sum(1 for _ in store.ox.query(e.text, prefixes=PREFIXES, substitutions=s))
 
         t_floor, _ = measure(floor, repeats=plan.repeats, budget=plan.budget)
-        t_base, (names, rows) = measure(
-            lambda e=entry, b=bindings: rdflib_rows(ds, e.text, b),
-            repeats=plan.repeats if data.name != "1M" else plan.heavy_repeats,
-            budget=plan.budget,
-        )
+        base_repeats = plan.repeats if data.name != "1M" else plan.heavy_repeats
+        try:
+            t_base, (names, rows) = measure(
+                lambda e=entry, b=bindings: rdflib_rows(ds, e.text, b),
+                repeats=base_repeats,
+                budget=plan.budget,
+            )
+            note = ""
+        except TypeError as exc:
+            # rdflib cannot sort when an ORDER BY key is an error (STR of an unbound variable)
+            t_base, (names, rows) = measure(
+                lambda e=entry, b=bindings: rdflib_rows(ds, strip_order_by(e.text), b),
+                repeats=base_repeats,
+                budget=plan.budget,
+            )
+            note = (
+                f"; rdflib's ORDER BY fails ({exc}): baseline without it, rows compared unordered"
+            )
+            ordered = False
         same = same_rows(answer.vars, answer.rows, names, rows, ordered=ordered)
         same_all &= same
         shown = ", ".join(f"{k}={_short(v)}" for k, v in bindings.items())
@@ -542,7 +569,7 @@ def bench_queries(
             t_floor,
             target="same rows",
             passed=same,
-            note=f"{len(answer.rows)} rows" + ("" if same else ", ROWS DIFFER"),
+            note=f"{len(answer.rows)} rows" + ("" if same else ", ROWS DIFFER") + note,
         )
         report.add(line)
         ours_times[name] = t_ours
@@ -1103,12 +1130,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--sizes", default=None, help=f"comma-separated, of {', '.join(SIZES)}")
     parser.add_argument("--no-real", action="store_true", help="skip the real data")
     parser.add_argument(
+        "-v", "--verbose", action="store_true", help="progress on stderr even when piped"
+    )
+    parser.add_argument(
         "--out",
         type=Path,
         default=None,
         help="write the Markdown report here [benchmarks/RESULTS.md on a full run]",
     )
     args = parser.parse_args(argv)
+    global VERBOSE
+    VERBOSE = VERBOSE or args.verbose
     sizes = args.sizes.split(",") if args.sizes else None
     for size in sizes or ():
         if size not in SIZES:

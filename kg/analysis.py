@@ -25,7 +25,6 @@ estimated above it from ``samples`` source nodes drawn with a fixed seed, and th
 from __future__ import annotations
 
 import os
-import tempfile
 from collections import defaultdict
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -97,8 +96,8 @@ def undirected(graph: nx.Graph) -> nx.Graph:
         if weight > best.get(pair, float("-inf")):
             best[pair] = weight
     total: dict[frozenset[Hashable], float] = defaultdict(float)
-    for (pair, _key), weight in best.items():
-        total[pair] += weight
+    for (nodes, _key), weight in best.items():
+        total[nodes] += weight
     simple = nx.Graph()
     simple.add_nodes_from(graph)
     simple.add_weighted_edges_from((*sorted(pair, key=str), w) for pair, w in total.items())
@@ -329,7 +328,9 @@ def scores_graph(view: str, as_of: str | None = None) -> str:
     import re
 
     if as_of and not re.fullmatch(r"\d{4}(-\d{2}){0,2}", as_of):
-        raise UsageError(f"--as-of {as_of!r} is not a date", hint="Use YYYY, YYYY-MM or YYYY-MM-DD.")
+        raise UsageError(
+            f"--as-of {as_of!r} is not a date", hint="Use YYYY, YYYY-MM or YYYY-MM-DD."
+        )
     return KG + f"centrality-{view}" + (f"-as-of-{as_of}" if as_of else "")
 
 
@@ -350,6 +351,8 @@ def write_scores(
     ``oxigraph:PATH``) gets them at once too, replacing that graph's older scores of the same
     metrics.
     """
+    import tempfile
+
     import pyoxigraph as ox
 
     from kg import resources
@@ -357,7 +360,9 @@ def write_scores(
 
     for metric in scores:
         if metric not in PROPERTIES:
-            raise UsageError(f"unknown metric {metric!r}", hint=f"Use one of: {', '.join(METRICS)}.")
+            raise UsageError(
+                f"unknown metric {metric!r}", hint=f"Use one of: {', '.join(METRICS)}."
+            )
     graph_iri = scores_graph(view, as_of)
     graph = ox.NamedNode(graph_iri)
     rewritten = {ox.NamedNode(PROPERTIES[m]) for m in scores}
@@ -378,7 +383,9 @@ def write_scores(
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(b"# Centrality scores written by `kg centrality --write`; `kg build` reads them.\n")
+            fh.write(
+                b"# Centrality scores written by `kg centrality --write`; `kg build` reads them.\n"
+            )
             ox.serialize(quads, fh, ox.RdfFormat.TRIG, prefixes={"eco": ECO, "kg": KG, "xsd": XSD})
         os.replace(tmp, path)
     except BaseException:

@@ -316,7 +316,7 @@ def query(
         bindings[name] = value
     if update and as_of:
         raise UsageError("--update cannot be combined with --as-of (a filtered copy)")
-    text = click.get_text_stream("stdin").read() if query == "-" else query
+    text = sys.stdin.read() if query == "-" else query
     graph = open_graph(store, as_of)
     answer = q.execute(graph.store, text, bindings=bindings, allow_update=update, limit=limit)
     labels = None
@@ -324,7 +324,10 @@ def query(
         labels = graph.labels(str(t) for row in answer.rows for t in row if t is not None)
     click.echo(render(answer, fmt, labels=labels, iris=iris), nl=False)
     if answer.kind == "UPDATE" and not graph.store.persistent:
-        note(f"note: {graph.store.spec} is gone when the command ends: the change is not kept")
+        note(
+            "note: the memory store lasts as long as this command: the change is not kept "
+            "(use --store oxigraph:PATH to keep changes)"
+        )
     if answer.kind == "ASK" and not answer.boolean:
         sys.exit(1)
 
@@ -395,16 +398,40 @@ def timeline(
 
 @cli.command()
 @store_option
-@click.option("--host", default="127.0.0.1", show_default=True,
-              help="Address to listen on. Anything but loopback lets other machines query.")
-@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
-              help="Port to listen on (0: any free port, printed at start).")
-@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=10.0,
-              show_default=True, help="Seconds a query may run before it is stopped (503).")
-@click.option("--max-rows", type=click.IntRange(min=0), default=10_000, show_default=True,
-              help="Rows an answer holds at most (0: no cap).")
-@click.option("--workers", type=click.IntRange(min=1), default=2, show_default=True,
-              help="Queries that run at once, each in its own process holding the graph.")
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on. Anything but loopback lets other machines query.",
+)
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8000,
+    show_default=True,
+    help="Port to listen on (0: any free port, printed at start).",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=10.0,
+    show_default=True,
+    help="Seconds a query may run before it is stopped (503).",
+)
+@click.option(
+    "--max-rows",
+    type=click.IntRange(min=0),
+    default=10_000,
+    show_default=True,
+    help="Rows an answer holds at most (0: no cap).",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=2,
+    show_default=True,
+    help="Queries that run at once, each in its own process holding the graph.",
+)
 def serve(
     store: str | None, host: str, port: int, timeout: float, max_rows: int, workers: int
 ) -> None:
@@ -426,8 +453,15 @@ def serve(
 
     if host not in ("127.0.0.1", "localhost", "::1"):
         note(f"note: listening on {host}: every machine that reaches it can query the graph")
-    run_server(store, host=host, port=port, timeout=timeout, max_rows=max_rows or None,
-               workers=workers, note=note)
+    run_server(
+        store,
+        host=host,
+        port=port,
+        timeout=timeout,
+        max_rows=max_rows or None,
+        workers=workers,
+        note=note,
+    )
 
 
 # --- viz ---------------------------------------------------------------------------------
@@ -711,11 +745,20 @@ def import_group() -> None:
 
 @import_group.command("landscape")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--as-of", "as_of", default=None, metavar="DATE",
-              help="The snapshot's date, YYYY-MM-DD [the date in the file name; asked for on a "
-              "terminal when there is none].")
-@click.option("--guide", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              default=None, help="The landscape guide (guide.yml): category definitions.")
+@click.option(
+    "--as-of",
+    "as_of",
+    default=None,
+    metavar="DATE",
+    help="The snapshot's date, YYYY-MM-DD [the date in the file name; asked for on a "
+    "terminal when there is none].",
+)
+@click.option(
+    "--guide",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="The landscape guide (guide.yml): category definitions.",
+)
 @format_option(("table", "json"))
 def import_landscape_command(path: Path, as_of: str | None, guide: Path | None, fmt: str) -> None:
     """Import a CNCF landscape.yml (any era), linked to the curated graph.
@@ -745,18 +788,9 @@ def import_landscape_command(path: Path, as_of: str | None, guide: Path | None, 
         except UsageError:
             as_of = click.prompt("Date of this snapshot (YYYY-MM-DD)", err=True)
     report = import_landscape(path, as_of=as_of, guide=guide, progress=with_progress("linking"))
-    matched = [[lk.kind, lk.name, shorten(lk.iri or ""), lk.rule] for lk in report.matched]
-    ambiguous = [
-        [lk.kind, lk.name, " ".join(shorten(c) for c in lk.candidates), lk.rule]
-        for lk in report.ambiguous
-    ]
+    data = report.to_dict()
     if fmt == "json":
-        click.echo(json.dumps(
-            {**report.summary(), "linked": [dict(zip(("kind", "name", "iri", "rule"), r, strict=True)) for r in matched],
-             "ambiguous": [dict(zip(("kind", "name", "candidates", "rule"), r, strict=True)) for r in ambiguous],
-             "warnings": report.warnings},
-            indent=2, ensure_ascii=False,
-        ))
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
         return
     for warning in report.warnings:
         note(f"warning: {warning}")
@@ -771,12 +805,15 @@ def import_landscape_command(path: Path, as_of: str | None, guide: Path | None, 
         f"linked to the curated graph: {len(report.matched)} matched, {report.new:,} new, "
         f"{len(report.ambiguous)} ambiguous\n"
     )
-    if matched:
-        click.echo("matched")
-        click.echo(rows_table(["kind", "name", "iri", "rule"], matched))
-    if ambiguous:
-        click.echo("ambiguous: not merged; decide in data/linking/landscape-overrides.yaml")
-        click.echo(rows_table(["kind", "name", "candidates", "rule"], ambiguous))
+    for key, heading in (
+        ("matched", "matched"),
+        ("ambiguous", "ambiguous: not merged; decide in data/linking/landscape-overrides.yaml"),
+    ):
+        rows = data[key]
+        if isinstance(rows, list) and rows:
+            click.echo(heading)
+            headers = list(rows[0])
+            click.echo(rows_table(headers, [[r[h] for h in headers] for r in rows]))
     click.echo("next: kg build")
 
 
@@ -794,17 +831,29 @@ def diff_group() -> None:
 @click.argument("old", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.argument("new", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @format_option(("table", "csv", "tsv", "json", "md"))
-@click.option("--kind", "kinds", multiple=True,
-              type=click.Choice(["added", "removed", "renamed", "moved", "organisation", "maturity"]),
-              help="Only changes of this kind (repeatable).")
-@click.option("--emit", is_flag=True,
-              help="Also write the changes as eco:LandscapeChange events into imports/ "
-              "(derived from both snapshots).")
+@click.option(
+    "--kind",
+    "kinds",
+    multiple=True,
+    type=click.Choice(["added", "removed", "renamed", "moved", "organisation", "maturity"]),
+    help="Only changes of this kind (repeatable).",
+)
+@click.option(
+    "--emit",
+    is_flag=True,
+    help="Also write the changes as eco:LandscapeChange events into imports/ "
+    "(derived from both snapshots).",
+)
 @click.option("--old-date", default=None, metavar="DATE", help="OLD's date [from its file name].")
 @click.option("--new-date", default=None, metavar="DATE", help="NEW's date [from its file name].")
 def diff_landscape_command(
-    old: Path, new: Path, fmt: str, kinds: tuple[str, ...], emit: bool,
-    old_date: str | None, new_date: str | None,
+    old: Path,
+    new: Path,
+    fmt: str,
+    kinds: tuple[str, ...],
+    emit: bool,
+    old_date: str | None,
+    new_date: str | None,
 ) -> None:
     """What changed between two CNCF landscape.yml snapshots.
 
@@ -827,7 +876,9 @@ def diff_landscape_command(
     a, b = read_landscape(old), read_landscape(new)
     changes = diff_landscapes(a, b)
     if emit:
-        target, changed, n = emit_changes(a, b, old_date=old_date, new_date=new_date, changes=changes)
+        target, changed, n = emit_changes(
+            a, b, old_date=old_date, new_date=new_date, changes=changes
+        )
         note(f"{'wrote' if changed else 'unchanged'}: {n:,} changes as events in {target}")
     shown = [c for c in changes if not kinds or c.kind in kinds]
     counts = Counter(c.kind for c in changes)

@@ -3,8 +3,9 @@
 SELECT and ASK: ``table`` (aligned; labels instead of IRIs where known), ``csv``, ``tsv``,
 ``json`` (SPARQL 1.1 Query Results JSON), ``xml`` (SPARQL Results XML) and ``md``. CSV, JSON and
 XML come from rdflib's own result serializers; rdflib has no TSV serializer, so TSV is written
-here to the SPARQL 1.1 TSV rules (terms in N-Triples syntax). CONSTRUCT and DESCRIBE: ``ttl``,
-``nt``, ``jsonld`` and ``trig``.
+here to the SPARQL 1.1 TSV rules (terms in N-Triples syntax, as Oxigraph writes them). CONSTRUCT
+and DESCRIBE: ``ttl``, ``nt``, ``jsonld`` and ``trig``, by rdflib's serializers. A mismatch (a
+graph asked for as CSV, rows as Turtle) is a :class:`~kg.errors.UsageError`.
 """
 
 from __future__ import annotations

@@ -112,7 +112,8 @@ class KnowledgeGraph:
             f"SELECT ?s (MAX(CONCAT(STR(1000 + STRLEN(?l)), ?l)) AS ?label) WHERE {{ "
             f"VALUES ?s {{ {values} }} "
             f"{{ ?s <{RDFS}label> ?l }} UNION "
-            f"{{ ?s <{SKOS}prefLabel> ?l FILTER NOT EXISTS {{ ?s <{RDFS}label> ?x }} }} "
+            f"{{ ?s <{SKOS}prefLabel>|<http://purl.org/dc/terms/title> ?l "
+            f"FILTER NOT EXISTS {{ ?s <{RDFS}label> ?x }} }} "
             f"}} GROUP BY ?s"
         )
         return {str(s): str(label)[4:] for s, label in answer.rows if label is not None}

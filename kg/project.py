@@ -106,9 +106,7 @@ def project(
     ``rdf:type`` edges to classes.
     """
     if view not in VIEWS:
-        raise UsageError(
-            f"unknown view {view!r}", hint=f"Use one of: {', '.join(VIEWS)}."
-        )
+        raise UsageError(f"unknown view {view!r}", hint=f"Use one of: {', '.join(VIEWS)}.")
     if include_schema and view != "full":
         raise UsageError(
             "include_schema applies to the full view only",
@@ -143,7 +141,7 @@ def _oxigraph(store: Any) -> ox.Store:
 
     if isinstance(store, ox.Store):
         return store
-    return store.to_oxigraph()  # type: ignore[no-any-return]
+    return store.to_oxigraph()
 
 
 def _as_kg_store(store: Any) -> Store:
@@ -153,7 +151,7 @@ def _as_kg_store(store: Any) -> Store:
     from kg.store import OxigraphStore
 
     if not isinstance(store, ox.Store):
-        return store  # type: ignore[no-any-return]
+        return store
     wrapped = OxigraphStore()
     wrapped.ox = store
     return wrapped
@@ -237,11 +235,9 @@ class _Facts:
                 if type(s) is named and type(o) is literal:
                     iri, text = self.intern(s.value), o.value
                     old = found.get(iri)
-                    if old is None:
-                        found[iri] = text
-                    elif longest and (len(text), old) > (len(old), text):
-                        found[iri] = text
-                    elif not longest and text < old:
+                    if old is None or (
+                        (len(text), old) > (len(old), text) if longest else text < old
+                    ):
                         found[iri] = text
             self._values[key] = found
         return found
@@ -269,7 +265,7 @@ class _Facts:
                         found.add(sub)
                         todo.append(sub)
             self._cache[key] = found
-        return self._cache[key]  # type: ignore[no-any-return]
+        return self._cache[key]
 
     def instances(self, cls: str) -> set[str]:
         """IRIs typed with ``cls`` or one of its subclasses."""
@@ -291,7 +287,7 @@ class _Facts:
                         todo.extend(direct.get(sup, ()))
                 closure[cls] = seen
             self._cache["supers"] = closure
-        return self._cache["supers"]  # type: ignore[no-any-return]
+        return self._cache["supers"]
 
     def schema_terms(self) -> set[str]:
         """Classes and properties: never nodes unless the schema is asked for."""
@@ -305,7 +301,7 @@ class _Facts:
                 terms.add(sub)
                 terms.update(supers)
             self._cache["schema"] = terms
-        return self._cache["schema"]  # type: ignore[no-any-return]
+        return self._cache["schema"]
 
     # what a node or an edge shows
 
@@ -318,7 +314,7 @@ class _Facts:
             for predicate in reversed(_LABELS[:-1]):
                 labels.update(self.values(predicate, longest=True))
             self._cache["labels"] = labels
-        return self._cache["labels"]  # type: ignore[no-any-return]
+        return self._cache["labels"]
 
     def label(self, iri: str) -> str:
         return self.labels.get(iri) or local_name(iri)
@@ -338,7 +334,7 @@ class _Facts:
                 local_name(specific[0]),
                 sorted({local_name(c) for c in classes}),
             )
-        return found  # type: ignore[no-any-return]
+        return found
 
     def attributes(self) -> Callable[[str], dict[str, Any]]:
         """A function from an IRI to its node attributes."""
@@ -499,8 +495,8 @@ def _ecosystem(facts: _Facts) -> nx.MultiDiGraph:
     orgs = facts.instances(ECO + "Organization")
     products = facts.instances(ECO + "Product")
     categories = facts.instances(ECO + "Category")
-    for objects in facts.links(ECO + "category").values():
-        categories.update(objects)
+    for targets in facts.links(ECO + "category").values():
+        categories.update(targets)
     graph = _new_graph(facts, orgs | products | categories)
     rules = (
         (ECO + "developer", products, orgs),
@@ -539,9 +535,12 @@ def _events(facts: _Facts) -> nx.MultiDiGraph:
         price = facts.number(ECO + "price", event)
         for quad in facts.ox.quads_for_pattern(named(event), None, None, facts.graph):
             p, o = quad.predicate.value, quad.object
-            if p in _NOT_ROLES or type(o) is not named or o.value in skip or o.value in events:
+            if p in _NOT_ROLES or type(o) is not named:
                 continue
-            edges.append((event, facts.intern(o.value), p, _edge(facts, p, date=date, price=price)))
+            target = o.value  # type: ignore[union-attr]
+            if target in skip or target in events:
+                continue
+            edges.append((event, facts.intern(target), p, _edge(facts, p, date=date, price=price)))
     for entity in sorted({e[1] for e in edges}):
         graph.add_node(entity, bipartite=0, **attributes(entity))
     for event, entity, predicate, data in edges:
@@ -563,7 +562,9 @@ def _full(facts: _Facts, *, include_schema: bool) -> nx.MultiDiGraph:
 
     def only_in_ontology(s: str, p: str, o: str) -> bool:
         quads = facts.ox.quads_for_pattern(ox.NamedNode(s), ox.NamedNode(p), ox.NamedNode(o), None)
-        return all(q.graph_name == ontology for q in quads if isinstance(q.graph_name, ox.NamedNode))
+        return all(
+            q.graph_name == ontology for q in quads if isinstance(q.graph_name, ox.NamedNode)
+        )
 
     # One query, filtered inside Oxigraph: Python only sees the IRI-to-IRI triples.
     where = "?s ?p ?o FILTER(isIRI(?s) && isIRI(?o))"
@@ -577,8 +578,8 @@ def _full(facts: _Facts, *, include_schema: bool) -> nx.MultiDiGraph:
     templates: dict[str, dict[str, Any]] = {}
     graph: nx.MultiDiGraph = nx.MultiDiGraph()
     add = graph.add_edge
-    for row in rows:
-        s, p, o = row[0].value, row[1].value, row[2].value  # type: ignore[union-attr]
+    for row in rows:  # type: ignore[union-attr]
+        s, p, o = row[0].value, row[1].value, row[2].value
         if not include_schema and s in schema_subjects and only_in_ontology(s, p, o):
             continue
         template = templates.get(p)
@@ -614,7 +615,9 @@ def export(graph: nx.MultiDiGraph, path: str | os.PathLike[str], fmt: str) -> li
     import networkx as nx
 
     if fmt not in EXPORTS:
-        raise UsageError(f"unknown export format {fmt!r}", hint=f"Use one of: {', '.join(EXPORTS)}.")
+        raise UsageError(
+            f"unknown export format {fmt!r}", hint=f"Use one of: {', '.join(EXPORTS)}."
+        )
     target = Path(path)
     if fmt in ("graphml", "gexf"):
         flat = _flat(graph)
@@ -686,7 +689,9 @@ def _csv_tables(graph: nx.MultiDiGraph) -> tuple[str, str]:
         for u, v, key, d in graph.edges(keys=True, data=True)
     ]
     node_header = columns(node_rows, ["id", "label", "type"])
-    edge_header = columns(edge_rows, ["source", "target", "relation", "predicate", "date", "weight"])
+    edge_header = columns(
+        edge_rows, ["source", "target", "relation", "predicate", "date", "weight"]
+    )
     return table(edge_header, edge_rows), table(node_header, node_rows)
 
 

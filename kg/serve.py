@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlencode
 
-from kg.errors import KgError, QueryError, StoreError, UsageError
+from kg.errors import KgError, QueryError, StoreError, UnsafeQuery, UsageError
 
 if TYPE_CHECKING:
     from pebble import ProcessPool
@@ -116,20 +116,18 @@ def _text(status: int, message: str) -> Reply:
 
 def negotiate(kind: str, accept: str | None, fmt: str | None = None) -> str:
     """The answer format for a query of ``kind`` (SELECT, ASK, CONSTRUCT or DESCRIBE): the
-    ``format`` parameter when given, else the client's most preferred type that we serve,
-    else JSON (SELECT, ASK) or Turtle (CONSTRUCT, DESCRIBE)."""
+    ``format`` parameter when it names one that fits (a name such as ``csv`` or a media type:
+    clients such as SPARQLWrapper send either), else the client's most preferred type that we
+    serve, else JSON (SELECT, ASK) or Turtle (CONSTRUCT, DESCRIBE)."""
     graph = kind in ("CONSTRUCT", "DESCRIBE")
     served = GRAPH_TYPES if graph else RESULT_TYPES
-    if fmt:
-        name = _FORMAT_NAMES.get(fmt.strip().lower())
-        if name is None or name not in served:
-            raise UsageError(
-                f"format {fmt!r} does not fit a {kind} query",
-                hint=f"Use one of {', '.join(served)}.",
-            )
-        return name
     by_type = {media: name for name, media in served.items()}
     by_type.update({m: n for m, n in _ALIASES.items() if n in served})
+    if fmt:
+        wanted = fmt.strip().lower()
+        name = _FORMAT_NAMES.get(wanted) or by_type.get(wanted)
+        if name in served:
+            return name
     default = "ttl" if graph else "json"
     for media in _preferences(accept or ""):
         if media in by_type:
@@ -137,9 +135,9 @@ def negotiate(kind: str, accept: str | None, fmt: str | None = None) -> str:
         if media == "*/*":
             return default
         if media.endswith("/*"):
-            for served_type, name in by_type.items():
+            for served_type, served_name in by_type.items():
                 if served_type.startswith(media[:-1]):
-                    return name
+                    return served_name
     return default
 
 
@@ -253,8 +251,14 @@ class QueryPool:
 
         # forkserver: workers fork from a clean single-threaded process with the modules
         # preloaded (fast replacement), never from this threaded server.
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["kg.serve", "kg.query", "kg.formats", "kg.store", "rdflib"])
+        context: Any
+        if "forkserver" in multiprocessing.get_all_start_methods():
+            context = multiprocessing.get_context("forkserver")
+            context.set_forkserver_preload(
+                ["kg.serve", "kg.query", "kg.formats", "kg.store", "rdflib"]
+            )
+        else:  # pragma: no cover - Windows
+            context = multiprocessing.get_context("spawn")
         self._pool = ProcessPool(
             max_workers=self.workers,
             initializer=open_worker,
@@ -298,7 +302,8 @@ class QueryPool:
     def stop(self) -> None:
         if self._pool is not None:
             self._pool.stop()
-            self._pool.join(timeout=10)
+            with contextlib.suppress(TimeoutError):
+                self._pool.join(timeout=10)
             self._pool = None
 
 
@@ -318,9 +323,15 @@ async def _parameters(request: Request) -> list[tuple[str, str]]:
     if request.method != "POST":
         return params
     media = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    body = await request.body()
-    if len(body) > MAX_QUERY_BYTES:
-        raise _Refused(413, f"the request is larger than {MAX_QUERY_BYTES} bytes")
+    too_large = _Refused(413, f"the request is larger than {MAX_QUERY_BYTES} bytes")
+    length = request.headers.get("content-length", "")
+    if length.isdigit() and int(length) > MAX_QUERY_BYTES:
+        raise too_large
+    body = b""
+    async for part in request.stream():
+        body += part
+        if len(body) > MAX_QUERY_BYTES:
+            raise too_large
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -355,6 +366,16 @@ def _one_query(params: list[tuple[str, str]]) -> str | None:
     if len(queries[0] if queries else "") > MAX_QUERY_BYTES:
         raise _Refused(413, f"the query is longer than {MAX_QUERY_BYTES} bytes")
     return queries[0] if queries else None
+
+
+def _refusal(exc: KgError) -> str:
+    """The message for a refused query; the CLI's hints about --update do not apply here."""
+    if isinstance(exc, UnsafeQuery):
+        return (
+            f"{exc.message}\n"
+            "This endpoint is read-only: it answers SELECT, ASK, CONSTRUCT and DESCRIBE."
+        )
+    return str(exc)
 
 
 def _reply(reply: Reply) -> Response:
@@ -401,7 +422,7 @@ def create_app(pool: QueryPool) -> Starlette:
         try:
             fmt = await _checked_format(query, request, dict(params).get("format"))
         except KgError as exc:
-            return _plain(400, str(exc))
+            return _plain(400, _refusal(exc))
         return _reply(await pool.run(query, fmt))
 
     async def page(request: Request) -> Response:
@@ -421,7 +442,7 @@ def create_app(pool: QueryPool) -> Starlette:
                 chosen = negotiate(checked.kind, None, fmt)
                 return _reply(await pool.run(query, chosen))
         except KgError as exc:
-            return _page(page_html(query, error=str(exc), pool=pool), 400)
+            return _page(page_html(query, error=_refusal(exc), pool=pool), 400)
         reply = await pool.run(query, "html")
         if reply.status != 200:
             message = reply.body.decode("utf-8", "replace")
@@ -447,7 +468,6 @@ def create_app(pool: QueryPool) -> Starlette:
             Route("/sparql", sparql, methods=["GET", "POST"]),
         ],
         lifespan=lifespan,
-        max_body_size=MAX_QUERY_BYTES + 4096,
     )
 
 

@@ -76,7 +76,9 @@ def test_stats_counts_agree_with_sparql(runner, home: Path, kg_graph) -> None:  
     assert ["eco:Company", str(expected)] in rows
 
 
-def test_stats_before_any_build_says_so(runner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+def test_stats_before_any_build_says_so(
+    runner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setenv("KG_HOME", str(tmp_path))
     result = runner.invoke(cli, ["stats"])
     assert result.exit_code == 0
@@ -104,5 +106,7 @@ def test_help_imports_no_heavy_module() -> None:
         " 'starlette', 'uvicorn', 'oxrdflib', 'matplotlib') if m in sys.modules]\n"
         "print(','.join(heavy))"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
     assert result.stdout.strip() == ""

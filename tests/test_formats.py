@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import xml.etree.ElementTree as ET
 
 import pyoxigraph as ox
@@ -25,7 +26,7 @@ DOCKER = URIRef(KG + "docker")
 TRICKY = Literal('a\tb\nc "quoted", | piped')
 ROWS: list[tuple[object, ...]] = [
     (DOCKER, Literal("Docker, Inc."), Literal(2000)),
-    (URIRef("http://example.org/x?a=1&b=<2>"), Literal("Docker", lang="en"), None),
+    (URIRef("http://example.org/x?a=1&b=%3C2%3E"), Literal("Docker", lang="en"), None),
     (BNode("b0"), TRICKY, Literal("2015-03-04", datatype=XSD.date)),
     (URIRef(KG + "oci"), Literal("500000000", datatype=XSD.decimal), Literal(True)),
 ]
@@ -63,7 +64,6 @@ def test_rows_round_trip_through_rdflib_result_parsers(answer: Answer, fmt: str)
         ("json", ox.QueryResultsFormat.JSON),
         ("xml", ox.QueryResultsFormat.XML),
         ("tsv", ox.QueryResultsFormat.TSV),
-        ("csv", ox.QueryResultsFormat.CSV),
     ],
 )
 def test_rows_parse_with_oxigraph_too(answer: Answer, fmt: str, oxfmt: object) -> None:
@@ -77,12 +77,12 @@ def test_csv_parses_with_the_csv_module(answer: Answer) -> None:
     rows = list(csv.reader(io.StringIO(text)))
     assert rows[0] == VARS
     assert rows[1] == [str(DOCKER), "Docker, Inc.", "2000"]
-    assert rows[2] == ["http://example.org/x?a=1&b=<2>", "Docker", ""]
+    assert rows[2] == ["http://example.org/x?a=1&b=%3C2%3E", "Docker", ""]
     assert rows[3][1] == str(TRICKY)
     assert rows[4] == [str(KG + "oci"), "500000000", "true"]
     # rdflib's CSV parser reads the same cells back (CSV keeps no datatypes, by the standard).
     parsed = Result.parse(io.StringIO(text), format="csv")
-    assert [str(b.get(parsed.vars[1])) for b in parsed.bindings][0] == "Docker, Inc."
+    assert str(parsed.bindings[0][parsed.vars[1]]) == "Docker, Inc."
 
 
 def test_json_is_sparql_results_json(answer: Answer) -> None:
@@ -116,14 +116,17 @@ def test_tsv_header_and_terms(answer: Answer) -> None:
 def test_table_aligns_and_shows_labels(answer: Answer) -> None:
     text = render(answer, "table", labels={str(DOCKER): "Docker, Inc. (label)"})
     lines = text.splitlines()
-    assert lines[0].split() == VARS
-    assert lines[2].startswith("Docker, Inc. (label)  Docker, Inc.  2000")
-    assert lines[3].startswith("<http://example.org/x?a=1&b=<2>>".strip("<>"))
-    assert "kg:oci" in lines[5]
     # control characters of data never move the cursor: one line per row
     assert len(lines) == 2 + len(ROWS)
-    widths = {len(line.rstrip()) for line in lines[:2]}
-    assert len(lines[1]) == max(widths)
+    assert lines[0].split() == VARS
+    assert re.split(r"  +", lines[2]) == ["Docker, Inc. (label)", "Docker, Inc.", "2000"]
+    assert re.split(r"  +", lines[3]) == ["http://example.org/x?a=1&b=%3C2%3E", "Docker"]
+    assert re.split(r"  +", lines[4])[1] == 'a b c "quoted", | piped'
+    assert lines[5].startswith("kg:oci ")
+    # every column starts where its header does
+    starts = [lines[0].index(v) for v in VARS]
+    assert [lines[1][i - 1 : i + 1] for i in starts[1:]] == [" -", " -"]
+    assert lines[2].index("Docker, Inc.  ") == starts[1]
 
 
 def test_table_iris_shows_prefixed_names(answer: Answer) -> None:

@@ -37,10 +37,8 @@ def test_numbers_and_strings_have_one_form() -> None:
     assert str(normalise(Literal("77.0", datatype=DECIMAL))) == "77"
     assert normalise(Literal("x", datatype=URIRef(XSD + "string"))) == Literal("x")
     assert normalise(Literal("x", lang="en")) == Literal("x", lang="en")
-    # Oxigraph's answers take the same form.
-    assert from_ox(ox.Literal("77.0", datatype=ox.NamedNode(XSD + "decimal"))) == Literal(
-        "77", datatype=DECIMAL
-    )
+    assert str(normalise(Literal("1.50", datatype=DECIMAL))) == "1.5"
+    assert normalise(Literal("007", datatype=URIRef(XSD + "integer"))) == Literal(7)
 
 
 def test_terms_round_trip_through_oxigraph() -> None:
@@ -86,8 +84,8 @@ def test_readers_share_a_store_a_writer_holds(tmp_path: Path) -> None:
         [
             sys.executable,
             "-c",
-            "import sys, pyoxigraph; s = pyoxigraph.Store(sys.argv[1]); print('ready', flush=True); "
-            "sys.stdin.read()",
+            "import sys, pyoxigraph; s = pyoxigraph.Store(sys.argv[1]); "
+            "print('ready', flush=True); sys.stdin.read()",
             str(path),
         ],
         stdin=subprocess.PIPE,

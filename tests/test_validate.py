@@ -61,8 +61,7 @@ VIOLATIONS = {
     "source-not-described": (
         "kg:badly-sourced",
         "eco:source",
-        "eco:source must be an eco:Source described in its own graph "
-        "(a eco:Source; dcterms:title)",
+        "eco:source must be an eco:Source described in its own graph (a eco:Source; dcterms:title)",
     ),
     "unknown-category": (
         "kg:gizmo",

@@ -116,10 +116,12 @@ def test_hostile_text_survives_as_text(hostile: tuple[nx.MultiDiGraph, str, str]
 def test_only_web_urls_become_links(hostile: tuple[nx.MultiDiGraph, str, str]) -> None:
     data = embedded_data(hostile[2])
     by_id = {n["id"].rsplit("/", 1)[1]: n for n in data["nodes"]}
-    assert by_id["img"]["homepage"] is None  # javascript:
-    assert by_id["svg"]["homepage"] is None  # data:
-    assert by_id["script"]["homepage"] == "https://example.org/script?a=1&b=<2>"
-    assert by_id["docker"]["homepage"] == "https://www.docker.com/"
+    # javascript: and data: are shown as text, with no link
+    assert by_id["img"]["homepage"] == ["javascript:window.__pwned='homepage'", None]
+    assert by_id["svg"]["homepage"] == ["data:text/html,<script>alert(1)</script>", None]
+    web = "https://example.org/script?a=1&b=<2>"
+    assert by_id["script"]["homepage"] == [web, web]
+    assert by_id["docker"]["homepage"] == ["https://www.docker.com/", "https://www.docker.com/"]
     # a javascript: source is shown as text with no link; our own IRIs are names, not pages
     assert ["javascript:window.__pwned='source'", None] in by_id["img"]["sources"]
     assert ["kg:essay-2015", None] in by_id["img"]["sources"]
@@ -156,9 +158,13 @@ def test_nodes_edges_and_legends_match_the_graph(
     # legend counts add up to what is drawn
     assert sum(g["count"] for g in data["groups"]) == graph.number_of_nodes()
     assert sum(r["count"] for r in data["relations"]) == len(data["edges"])
-    degree = dict(graph.degree())
+    # degree: distinct neighbours, whatever the direction or the number of edges between them
+    neighbours = dict(nx.Graph(graph.to_undirected()).degree())
     assert data["sizes"]["metric"] == "degree"
-    assert data["sizes"]["max"] == max(degree.values())
+    assert data["sizes"]["max"] == max(neighbours.values()) == 2
+    assert data["sizes"]["min"] == min(neighbours.values()) == 1
+    values = {n["id"]: n["v"] for n in data["nodes"]}
+    assert values == neighbours
     sizes = {n["id"]: n["s"] for n in data["nodes"]}
     assert sizes[docker] == max(sizes.values())  # the best-connected node is the biggest
 

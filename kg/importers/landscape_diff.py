@@ -104,7 +104,11 @@ def diff_landscapes(old: Landscape | Path | str, new: Landscape | Path | str) ->
         for attr, old_keys, new_keys in indexes:
             for key in sorted(getattr(a[name], attr)):
                 other = new_keys.get(key)
-                if old_keys.get(key) == name and other in added and b[other].member == a[name].member:
+                if (
+                    old_keys.get(key) == name
+                    and other in added
+                    and b[other].member == a[name].member
+                ):
                     match = other
                     break
             if match:
@@ -167,14 +171,13 @@ def emit_changes(
     both snapshots it is derived from. Returns the file, whether it changed, and the number of
     events."""
     from kg import resources
-    from kg.importers.landscape import (
-        RIGHTS,
+    from kg.importers.landscape import RIGHTS, snapshot_date
+    from kg.importers.landscape_map import (
         _lit,
         _Triples,
         describe_source,
         plan,
         serialize_trig,
-        snapshot_date,
         write_atomic,
     )
     from kg.importers.linking import curated_index_default, load_overrides, slugify
@@ -195,8 +198,15 @@ def emit_changes(
     out.add(d, RDF + "type", ECO + "Source", rank=0)
     out.add(d, RDFS + "label", _lit(title), rank=0)
     out.add(d, DCTERMS + "title", _lit(title), rank=0)
-    out.add(d, RDFS + "comment", _lit("Computed by `kg diff landscape --emit`: derived from the "
-                                       "two snapshots, not stated by a source."), rank=0)
+    out.add(
+        d,
+        RDFS + "comment",
+        _lit(
+            "Computed by `kg diff landscape --emit`: derived from the "
+            "two snapshots, not stated by a source."
+        ),
+        rank=0,
+    )
     for s in (s_old, s_new):
         out.add(d, PROV + "wasDerivedFrom", s, rank=0)
     used: set[str] = set()

@@ -42,9 +42,12 @@ PRODUCT = "product"
 
 #: Words that end company names but do not tell companies apart ("Puppet Labs" is Puppet).
 COMPANY_SUFFIXES = frozenset(
-    "inc incorporated labs lab ltd limited llc plc corp corporation co company gmbh ag sa bv "
-    "networks software systems technologies technology holdings group".split()
-)
+    {
+        "inc", "incorporated", "labs", "lab", "ltd", "limited", "llc", "plc", "corp",
+        "corporation", "co", "company", "gmbh", "ag", "sa", "bv", "networks", "software",
+        "systems", "technologies", "technology", "holdings", "group",
+    }
+)  # fmt: skip
 _PARENTHESIS = re.compile(r"\s*\([^()]*\)\s*$")
 _CRUNCHBASE = re.compile(
     r"^https?://(?:www\.)?crunchbase\.com/organization/([^/?#\s]+)/?(?:[?#]\S*)?$", re.I
@@ -65,12 +68,16 @@ def strip_qualifier(name: str) -> str:
 
 
 def name_key(name: str) -> str:
-    """Letters and digits only, case and accents folded: ``Weave Net`` -> ``weavenet``."""
-    return "".join(c for c in _fold(strip_qualifier(name)) if c.isalnum())
+    """Letters and digits only, case and accents folded, trailing qualifiers dropped:
+    ``Weave Net`` -> ``weavenet``, ``Ultimate Kronos Group (UKG) (supporter)`` ->
+    ``ultimatekronosgroup``."""
+    while (stripped := strip_qualifier(name)) != name.strip():
+        name = stripped
+    return "".join(c for c in _fold(name) if c.isalnum())
 
 
 def org_key(name: str) -> str:
-    """A name key with company suffixes dropped: ``Puppet Labs`` and ``puppet-labs`` -> ``puppet``."""
+    """A name key with company suffixes dropped: ``Puppet Labs``, ``puppet-labs`` -> ``puppet``."""
     words = [w for w in re.split(r"[^\w]+|_", _fold(strip_qualifier(name))) if w]
     words = ["".join(c for c in w if c.isalnum()) for w in words]
     words = [w for w in words if w]
@@ -80,7 +87,9 @@ def org_key(name: str) -> str:
 
 
 def slugify(text: str) -> str:
-    """A lowercase-hyphen slug of ASCII letters and digits (empty when nothing is left)."""
+    """A lowercase-hyphen slug of ASCII letters and digits (empty when nothing is left):
+    ``C++`` -> ``c-plus-plus``, ``Endress+Hauser`` -> ``endress-plus-hauser``."""
+    text = text.replace("+", " plus ").replace("#", " sharp ")
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
 
@@ -293,14 +302,22 @@ class Linker:
         """Link an organisation known by its Crunchbase slug (and a name, maybe derived)."""
         if slug and slug in self.overrides.organizations:
             iri = self.overrides.organizations[slug]
-            return Link(ORGANIZATION, name, "new" if iri == NEW else "matched",
-                        None if iri == NEW else iri, "override")
+            return Link(
+                ORGANIZATION,
+                name,
+                "new" if iri == NEW else "matched",
+                None if iri == NEW else iri,
+                "override",
+            )
         ix = self.index
         levels: list[tuple[str, set[str]]] = []
         if slug:
             levels.append(("crunchbase", set(ix.crunchbase.get(slug, ()))))
             levels.append(
-                ("crunchbase slug", set(ix.local.get(slug, ())) | set(ix.local.get(org_key(slug), ())))
+                (
+                    "crunchbase slug",
+                    set(ix.local.get(slug, ())) | set(ix.local.get(org_key(slug), ())),
+                )
             )
         levels.append(("name", set(ix.org_names.get(org_key(name), ()))))
         if homepage and host(homepage):
@@ -313,8 +330,13 @@ class Linker:
         key = name_key(name)
         if key in self.overrides.items:
             iri = self.overrides.items[key]
-            return Link(PRODUCT, name, "new" if iri == NEW else "matched",
-                        None if iri == NEW else iri, "override")
+            return Link(
+                PRODUCT,
+                name,
+                "new" if iri == NEW else "matched",
+                None if iri == NEW else iri,
+                "override",
+            )
         ix = self.index
         by_url: set[str] = set()
         for url in urls:

@@ -73,7 +73,7 @@
       ["categories", (n.categories || []).join(", ")]
     ];
     (n.dates || []).forEach(function (d) { rows.push([d[0], d[1]]); });
-    if (n.homepage) rows.push(["homepage", link(n.homepage, n.homepage)]);
+    if (n.homepage) rows.push(["homepage", link(n.homepage[0], n.homepage[1])]);
     if (data.sizes.metric) rows.push([data.sizes.metric, n.v]);
     rows.push(["sources", sourceList(n.sources)]);
     return rows;
@@ -88,7 +88,7 @@
     var lines = [n.label, (n.types && n.types.length ? n.types : [n.type]).join(", ")];
     if (n.categories && n.categories.length) lines.push("categories: " + n.categories.join(", "));
     (n.dates || []).forEach(function (d) { lines.push(d[0] + ": " + d[1]); });
-    if (n.homepage) lines.push("homepage: " + n.homepage);
+    if (n.homepage) lines.push("homepage: " + n.homepage[0]);
     if (n.sources && n.sources.length) {
       lines.push("sources: " + n.sources.slice(0, MAX_SOURCES).map(function (s) { return s[0]; }).join(", ") +
                  (n.sources.length > MAX_SOURCES ? " and " + (n.sources.length - MAX_SOURCES) + " more" : ""));
@@ -246,7 +246,8 @@
       sizes.appendChild(el("span", null, String(pair[1])));
     });
     legend.appendChild(sizes);
-    legend.appendChild(el("p", "kg-muted", "Area grows with " + data.sizes.metric + "."));
+    legend.appendChild(el("p", "kg-muted", data.sizes.metric === "degree" ?
+      "Area grows with the number of neighbours." : "Area grows with " + data.sizes.metric + "."));
   }
 
   // --- details of the selected node --------------------------------------------------------

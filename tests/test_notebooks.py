@@ -1,0 +1,69 @@
+"""The notebooks (notebooks/*.ipynb): committed without outputs, and each runs top to bottom
+against the curated graph (their own assert cells check the claims their prose makes)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from tests.conftest import REPO
+
+NOTEBOOKS = sorted((REPO / "notebooks").glob("*.ipynb"))
+
+
+def test_the_analysis_notebooks_exist() -> None:
+    names = {p.name for p in NOTEBOOKS}
+    assert {"01-centrality.ipynb", "02-categories.ipynb"} <= names
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_committed_without_outputs(path: Path) -> None:
+    nb = nbformat.read(path, as_version=4)
+    nbformat.validate(nb)
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type == "code":
+            assert cell.outputs == [], f"{path.name} cell {i} has outputs: clear them"
+            assert cell.execution_count is None, f"{path.name} cell {i} has an execution count"
+    assert nb.metadata["kernelspec"]["name"] == "python3"
+
+
+@pytest.mark.slow
+@pytest.mark.notebook
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_runs(
+    path: Path, workspace: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Execute in a fresh kernel of this interpreter, with the built curated graph as the
+    workspace and a scratch folder as the working directory."""
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
+
+    monkeypatch.setenv("KG_HOME", str(workspace))
+    monkeypatch.delenv("KG_STORE", raising=False)
+    monkeypatch.delenv("MPLBACKEND", raising=False)  # the kernel draws inline
+    nb = nbformat.read(path, as_version=4)
+    client = NotebookClient(
+        nb, timeout=240, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}
+    )
+    try:
+        client.execute()
+    except CellExecutionError as exc:
+        pytest.fail(f"{path.name} failed:\n{exc}", pytrace=False)
+    errors = [
+        out
+        for cell in nb.cells
+        if cell.cell_type == "code"
+        for out in cell.outputs
+        if out.output_type == "error"
+    ]
+    assert errors == []
+    images = [
+        out
+        for cell in nb.cells
+        if cell.cell_type == "code"
+        for out in cell.outputs
+        if "image/png" in out.get("data", {})
+    ]
+    assert images, f"{path.name} drew no chart"
