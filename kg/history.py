@@ -432,11 +432,14 @@ def as_of_store(store: Store, date: str) -> OxigraphStore:
     day = last_day(parse_date(date))
     hidden = _hidden_after(store, day)
     renamed = _former_names(store, day)
+    later_snapshots = _snapshots_after(store, day)
     label = ox.NamedNode(RDFS + "label")
     kept: list[ox.Quad] = []
     for q in store.quads():
         graph = q.graph_name
-        if isinstance(graph, ox.NamedNode) and graph.value == DERIVED_GRAPH:
+        if isinstance(graph, ox.NamedNode) and (
+            graph.value == DERIVED_GRAPH or graph.value in later_snapshots
+        ):
             continue
         s, o = q.subject, q.object
         if isinstance(s, ox.NamedNode) and s.value in hidden:
@@ -453,6 +456,21 @@ def as_of_store(store: Store, date: str) -> OxigraphStore:
     out.add(_without_empty_sources(kept))
     add_derived(out, on=day)
     return out
+
+
+def _snapshots_after(store: Store, day: str) -> set[str]:
+    """Graphs of snapshots taken after ``day`` (a landscape of 2026 says nothing of 2015),
+    and the graphs derived from them (such as a diff between two snapshots)."""
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", day):  # the day is ours, never user text
+        raise UsageError(f"not a day: {day!r}")
+    answer = store.query(
+        f"""SELECT DISTINCT ?snapshot ?derived WHERE {{
+          ?snapshot dcterms:isVersionOf ?of ; dcterms:issued ?issued .
+          FILTER(STR(?issued) > "{day}")
+          OPTIONAL {{ ?derived prov:wasDerivedFrom ?snapshot ; a eco:Source }}
+        }}"""
+    )
+    return {str(term) for row in answer.rows for term in row if term is not None}
 
 
 def _hidden_after(store: Store, day: str) -> set[str]:

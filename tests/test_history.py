@@ -486,3 +486,22 @@ def test_timeline_help_has_an_example(runner: CliRunner) -> None:
     result = runner.invoke(cli, ["timeline", "--help"])
     assert result.exit_code == 0
     assert "Example:" in result.output and "kg timeline kg:coreos" in result.output
+
+
+def test_as_of_leaves_out_snapshots_taken_later() -> None:
+    from kg.build import SourceFile, ontology_files, parse_file
+    from kg.history import as_of_store
+    from kg.store import OxigraphStore
+
+    store = OxigraphStore()
+    for source in [
+        *ontology_files(),
+        SourceFile(Path(__file__).parent / "fixtures" / "history" / "snapshot.trig", None),
+    ]:
+        store.add(parse_file(source))
+    ask = "ASK { kg:snapped ?p ?o }"
+    assert store.query(ask).boolean
+    assert not as_of_store(store, "2019-12-31").query(ask).boolean
+    after = as_of_store(store, "2020")
+    assert after.query(ask).boolean
+    assert after.query('ASK { kg:snapped rdfs:comment "derived from the snapshot" }').boolean
