@@ -12,6 +12,7 @@ help:
 	@echo "make demo   - set up, build and validate the graph, print statistics, write out/"
 	@echo "make test   - set up, lint, type-check and run every test"
 	@echo "make bench  - run the benchmarks and print the table (benchmarks/RESULTS.md)"
+	@echo "make bench-quick - the same at 10k triples and on the real data only (no RESULTS.md)"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +45,9 @@ test: $(DEVSTAMP)
 
 bench: $(DEVSTAMP)
 	$(BIN)/python -m benchmarks
+
+bench-quick: $(DEVSTAMP)
+	$(BIN)/python -m benchmarks --quick
 
 clean:
 	rm -rf dist out .pytest_cache .mypy_cache .ruff_cache

@@ -386,7 +386,8 @@ def write_scores(
             fh.write(
                 b"# Centrality scores written by `kg centrality --write`; `kg build` reads them.\n"
             )
-            ox.serialize(quads, fh, ox.RdfFormat.TRIG, prefixes={"eco": ECO, "kg": KG, "xsd": XSD})
+            prefixes = {"eco": ECO, "kg": KG, "xsd": XSD, "dcterms": DCTERMS, "rdfs": RDFS}
+            ox.serialize(quads, fh, ox.RdfFormat.TRIG, prefixes=prefixes)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

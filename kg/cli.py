@@ -468,18 +468,46 @@ def serve(
 
 
 @cli.command()
-@click.option("--view", default="organizations", show_default=True, metavar="VIEW",
-              help="The view to draw: organizations, ecosystem, events or full.")
-@click.option("--color-by", type=click.Choice(["type", "category", "community"]), default="type",
-              show_default=True, help="What the node colours show.")
-@click.option("--size-by", type=click.Choice(["degree", "pagerank", "betweenness", "none"]),
-              default="degree", show_default=True, help="What the node sizes show.")
+@click.option(
+    "--view",
+    default="organizations",
+    show_default=True,
+    metavar="VIEW",
+    help="The view to draw: organizations, ecosystem, events or full.",
+)
+@click.option(
+    "--color-by",
+    type=click.Choice(["type", "category", "community"]),
+    default="type",
+    show_default=True,
+    help="What the node colours show.",
+)
+@click.option(
+    "--size-by",
+    type=click.Choice(["degree", "pagerank", "betweenness", "none"]),
+    default="degree",
+    show_default=True,
+    help="What the node sizes show.",
+)
 @click.option("--title", default=None, help="The page's title [container-kg: VIEW].")
-@click.option("--physics/--no-physics", default=None,
-              help="Let the layout settle in the browser, or draw the Python layout as it is "
-              "[physics up to 500 nodes].")
-@click.option("--out", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="The HTML file to write [VIEW.html].")
+@click.option(
+    "--physics/--no-physics",
+    default=None,
+    help="Let the layout settle in the browser, or draw the Python layout as it is "
+    "[physics up to 500 nodes].",
+)
+@click.option(
+    "--isolates/--no-isolates",
+    default=None,
+    help="Draw nodes that have no edge, or leave them out [left out when over 100].",
+)
+@click.option(
+    "--out",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="The HTML file to write [VIEW.html].",
+)
 @store_option
 @as_of_option
 def viz(
@@ -488,6 +516,7 @@ def viz(
     size_by: str,
     title: str | None,
     physics: bool | None,
+    isolates: bool | None,
     out: Path | None,
     store: str | None,
     as_of: str | None,
@@ -513,12 +542,14 @@ def viz(
     target = out or Path(f"{view}.html")
     page = open_graph(store).to_html(
         target, view=view, color_by=color_by, size_by=size_by, title=title, as_of=as_of,
-        physics=physics,
+        physics=physics, isolates=isolates,
     )  # fmt: skip
     click.echo(
         f"wrote {target}: {page.nodes:,} nodes, {page.edges:,} edges, "
         f"{len(page) / 1e6:.1f} MB in {page.seconds:.2f} s (opens offline in any browser)"
     )
+    if page.hidden:
+        click.echo(f"  {page.hidden:,} nodes without edges left out (--isolates draws them)")
 
 
 # --- analysis: centrality, communities, export ---------------------------------------------
@@ -555,21 +586,46 @@ Views:
 
 @cli.command(epilog=_VIEWS_HELP)
 @_view_option
-@click.option("--metric", "-m", type=click.Choice(_metrics()), default="pagerank",
-              show_default=True, help="The score to rank by.")
-@click.option("--top", type=click.IntRange(min=0), default=20, show_default=True,
-              help="Print the N highest (0: every node).")
-@click.option("--all", "all_metrics", is_flag=True,
-              help="Every metric side by side (sorted by --metric).")
-@click.option("--samples", type=click.IntRange(min=1), default=256, show_default=True,
-              help="Betweenness and closeness on graphs above --exact-max nodes: sample this "
-              "many source nodes (seed 42).")
-@click.option("--exact-max", type=click.IntRange(min=0), default=2000, show_default=True,
-              help="Betweenness and closeness are exact up to this many nodes.")
-@click.option("--write", is_flag=True,
-              help="Write the scores back as triples (graph kg:centrality-VIEW, in "
-              "imports/centrality-VIEW.trig, which `kg build` includes; a persistent store "
-              "gets them at once).")
+@click.option(
+    "--metric",
+    "-m",
+    type=click.Choice(_metrics()),
+    default="pagerank",
+    show_default=True,
+    help="The score to rank by.",
+)
+@click.option(
+    "--top",
+    type=click.IntRange(min=0),
+    default=20,
+    show_default=True,
+    help="Print the N highest (0: every node).",
+)
+@click.option(
+    "--all", "all_metrics", is_flag=True, help="Every metric side by side (sorted by --metric)."
+)
+@click.option(
+    "--samples",
+    type=click.IntRange(min=1),
+    default=256,
+    show_default=True,
+    help="Betweenness and closeness on graphs above --exact-max nodes: sample this "
+    "many source nodes (seed 42).",
+)
+@click.option(
+    "--exact-max",
+    type=click.IntRange(min=0),
+    default=2000,
+    show_default=True,
+    help="Betweenness and closeness are exact up to this many nodes.",
+)
+@click.option(
+    "--write",
+    is_flag=True,
+    help="Write the scores back as triples (graph kg:centrality-VIEW, in "
+    "imports/centrality-VIEW.trig, which `kg build` includes; a persistent store "
+    "gets them at once).",
+)
 @format_option(("table", "csv", "tsv", "json", "md"))
 @store_option
 @as_of_option
@@ -607,7 +663,8 @@ def centrality(
     graph = graph_store.to_networkx(view)
     metrics = list(analysis.METRICS) if all_metrics else [metric]
     options = {"samples": samples, "exact_max_nodes": exact_max}
-    scores = {m: analysis.centrality(graph, m, **options) for m in metrics}
+    progress = with_progress("centrality") if len(metrics) > 1 else iter
+    scores = {m: analysis.centrality(graph, m, **options) for m in progress(metrics)}
     notes = [
         f"{m}: {s.method} ({graph.number_of_nodes():,} nodes)"
         for m, s in scores.items()
@@ -623,9 +680,7 @@ def centrality(
     ]
     click.echo(rows_table(headers, rows, fmt), nl=False)
     if write:
-        done = analysis.write_scores(
-            graph_store.store, view, scores, as_of=as_of, notes=notes
-        )
+        done = analysis.write_scores(graph_store.store, view, scores, as_of=as_of, notes=notes)
         where = f"; {graph_store.store.spec} updated" if graph_store.store.persistent else ""
         note(
             f"wrote {len(graph):,} nodes' {', '.join(metrics)} to {done.path} "
@@ -635,14 +690,35 @@ def centrality(
 
 @cli.command(epilog=_VIEWS_HELP)
 @_view_option
-@click.option("--seed", type=int, default=42, show_default=True,
-              help="Louvain's random seed: the same seed gives the same communities.")
-@click.option("--resolution", type=click.FloatRange(min=0, min_open=True), default=1.0,
-              show_default=True, help="Above 1: more, smaller communities; below 1: fewer.")
-@click.option("--by", "by_metric", type=click.Choice(_metrics()), default="degree",
-              show_default=True, help="The metric that picks each community's central node.")
-@click.option("--min-size", type=click.IntRange(min=1), default=2, show_default=True,
-              help="Print communities of at least this many members (the rest are counted).")
+@click.option(
+    "--seed",
+    type=int,
+    default=42,
+    show_default=True,
+    help="Louvain's random seed: the same seed gives the same communities.",
+)
+@click.option(
+    "--resolution",
+    type=click.FloatRange(min=0, min_open=True),
+    default=1.0,
+    show_default=True,
+    help="Above 1: more, smaller communities; below 1: fewer.",
+)
+@click.option(
+    "--by",
+    "by_metric",
+    type=click.Choice(_metrics()),
+    default="degree",
+    show_default=True,
+    help="The metric that picks each community's central node.",
+)
+@click.option(
+    "--min-size",
+    type=click.IntRange(min=1),
+    default=2,
+    show_default=True,
+    help="Print communities of at least this many members (the rest are counted).",
+)
 @format_option(("table", "csv", "tsv", "json", "md"))
 @store_option
 @as_of_option
@@ -674,9 +750,7 @@ def communities(
     scores = analysis.centrality(graph, by_metric)
     found = analysis.describe_communities(graph, groups, scores)
     shown = [c for c in found if len(c.members) >= min_size]
-    rows = [
-        [c.index, len(c.members), c.central_label, c.score, "; ".join(c.labels)] for c in shown
-    ]
+    rows = [[c.index, len(c.members), c.central_label, c.score, "; ".join(c.labels)] for c in shown]
     headers = ["community", "size", "central", by_metric, "members"]
     click.echo(rows_table(headers, rows, fmt), nl=False)
     hidden = len(found) - len(shown)
@@ -688,14 +762,27 @@ def communities(
 
 @cli.command(epilog=_VIEWS_HELP)
 @_view_option
-@click.option("--to", "fmt", type=click.Choice(["graphml", "gexf", "json", "csv"]),
-              default="graphml", show_default=True,
-              help="graphml (Cytoscape, Gephi, yEd), gexf (Gephi), json (networkx node-link, "
-              "D3), csv (edges, and nodes in NAME-nodes.csv: pandas, spreadsheets, Gephi).")
-@click.option("--out", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="The file to write [VIEW.FORMAT].")
-@click.option("--include-schema", is_flag=True,
-              help="full view only: add the ontology's triples and rdf:type edges.")
+@click.option(
+    "--to",
+    "fmt",
+    type=click.Choice(["graphml", "gexf", "json", "csv"]),
+    default="graphml",
+    show_default=True,
+    help="graphml (Cytoscape, Gephi, yEd), gexf (Gephi), json (networkx node-link, "
+    "D3), csv (edges, and nodes in NAME-nodes.csv: pandas, spreadsheets, Gephi).",
+)
+@click.option(
+    "--out",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="The file to write [VIEW.FORMAT].",
+)
+@click.option(
+    "--include-schema",
+    is_flag=True,
+    help="full view only: add the ontology's triples and rdf:type edges.",
+)
 @store_option
 @as_of_option
 def export(

@@ -25,9 +25,10 @@ merged default graph), never through rdflib.
 
 from __future__ import annotations
 
+import gc
 import os
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -116,14 +117,22 @@ def project(
         from kg.history import as_of_store
 
         store = as_of_store(_as_kg_store(store), as_of)
-    facts = _Facts(_oxigraph(store))
     builders: dict[str, Callable[[_Facts], nx.MultiDiGraph]] = {
         "organizations": _organizations,
         "ecosystem": _ecosystem,
         "events": _events,
         "full": lambda f: _full(f, include_schema=include_schema),
     }
-    graph = builders[view](facts)
+    # A projection allocates millions of small acyclic containers; the cyclic collector would
+    # rescan the growing heap again and again (at 1M triples: 25 s instead of 6 s). It is off
+    # while the graph is built and back on, as it was, afterwards.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        graph = builders[view](_Facts(_oxigraph(store)))
+    finally:
+        if collecting:
+            gc.enable()
     graph.graph.update(view=view, description=VIEWS[view], as_of=as_of)
     return graph
 
@@ -197,29 +206,27 @@ class _Facts:
 
     # scans
 
-    def pairs(self, predicate: str) -> Iterator[tuple[Any, Any]]:
-        """(subject, object) terms of every triple with this predicate."""
-        node = self._ox.NamedNode(predicate)
-        for quad in self.ox.quads_for_pattern(None, node, None, self.graph):
-            yield quad.subject, quad.object
-
     def links(self, predicate: str) -> dict[str, tuple[str, ...]]:
         """Subject IRI to the IRIs it links to through ``predicate`` (in store order)."""
         found = self._links.get(predicate)
         if found is None:
-            named, intern = self._ox.NamedNode, self.intern
-            lists: dict[str, list[str]] = {}
-            for s, o in self.pairs(predicate):
-                if type(s) is named and type(o) is named:
-                    targets = lists.setdefault(intern(s.value), [])
-                    value = intern(o.value)
-                    if value not in targets:
-                        targets.append(value)
+            named, intern = self._ox.NamedNode, self.strings.setdefault
             combos: dict[tuple[str, ...], tuple[str, ...]] = {}
             found = {}
-            for s, targets in lists.items():
-                key = tuple(targets)
-                found[s] = combos.setdefault(key, key)
+            node = named(predicate)
+            # One index scan, the loop kept tight: it runs once per triple.
+            for quad in self.ox.quads_for_pattern(None, node, None, self.graph):
+                s, o = quad.subject, quad.object
+                if type(s) is named and type(o) is named:
+                    subject, target = s.value, o.value
+                    target = intern(target, target)
+                    old = found.get(subject)
+                    if old is None:
+                        key: tuple[str, ...] = (target,)
+                        found[intern(subject, subject)] = combos.setdefault(key, key)
+                    elif target not in old:
+                        key = (*old, target)
+                        found[subject] = combos.setdefault(key, key)
             self._links[predicate] = found
         return found
 
@@ -230,14 +237,17 @@ class _Facts:
         found = self._values.get(key)
         if found is None:
             literal, named = self._ox.Literal, self._ox.NamedNode
+            intern = self.strings.setdefault
             found = {}
-            for s, o in self.pairs(predicate):
+            node = named(predicate)
+            for quad in self.ox.quads_for_pattern(None, node, None, self.graph):
+                s, o = quad.subject, quad.object
                 if type(s) is named and type(o) is literal:
-                    iri, text = self.intern(s.value), o.value
+                    iri, text = s.value, o.value
                     old = found.get(iri)
-                    if old is None or (
-                        (len(text), old) > (len(old), text) if longest else text < old
-                    ):
+                    if old is None:
+                        found[intern(iri, iri)] = text
+                    elif (len(text), old) > (len(old), text) if longest else text < old:
                         found[iri] = text
             self._values[key] = found
         return found
@@ -305,19 +315,14 @@ class _Facts:
 
     # what a node or an edge shows
 
-    @property
-    def labels(self) -> dict[str, str]:
-        """rdfs:label (the longest, when sources differ), else skos:prefLabel, else
-        dcterms:title."""
-        if "labels" not in self._cache:
-            labels = dict(self.values(_LABELS[-1], longest=True))
-            for predicate in reversed(_LABELS[:-1]):
-                labels.update(self.values(predicate, longest=True))
-            self._cache["labels"] = labels
-        return self._cache["labels"]
-
     def label(self, iri: str) -> str:
-        return self.labels.get(iri) or local_name(iri)
+        """rdfs:label (the longest, when sources differ), else skos:prefLabel, else
+        dcterms:title, else the IRI's last segment."""
+        for predicate in _LABELS:
+            found = self.values(predicate, longest=True).get(iri)
+            if found:
+                return found
+        return local_name(iri)
 
     def short_type(self, classes: tuple[str, ...]) -> tuple[str, list[str]]:
         """The most specific of ``classes`` (short name; ``eco:`` first) and all their short
@@ -338,7 +343,8 @@ class _Facts:
 
     def attributes(self) -> Callable[[str], dict[str, Any]]:
         """A function from an IRI to its node attributes."""
-        labels, types = self.labels, self.types
+        by_label, by_pref, by_title = (self.values(p, longest=True) for p in _LABELS)
+        types = self.types
         categories = self.links(ECO + "category")
         homepages = self.values(ECO + "homepage")
         founded = self.values(ECO + "foundingDate")
@@ -348,7 +354,9 @@ class _Facts:
         def attributes(iri: str) -> dict[str, Any]:
             kind, kinds = short_type(types.get(iri, ()))
             return {
-                "label": labels.get(iri) or local_name(iri),
+                "label": (
+                    by_label.get(iri) or by_pref.get(iri) or by_title.get(iri) or local_name(iri)
+                ),
                 "type": kind,
                 "types": list(kinds),
                 "categories": sorted(label(c) for c in categories.get(iri, ())),
@@ -360,7 +368,7 @@ class _Facts:
         return attributes
 
     def relation(self, predicate: str) -> str:
-        return self.values(RDFS + "label").get(predicate) or local_name(predicate)
+        return self.label(predicate)
 
     def date(self, event: str) -> str | None:
         """The event's eco:date (the earliest, were sources to disagree)."""
@@ -549,44 +557,78 @@ def _events(facts: _Facts) -> nx.MultiDiGraph:
 
 
 def _full(facts: _Facts, *, include_schema: bool) -> nx.MultiDiGraph:
+    """One pass over every triple: IRI-to-IRI triples become edges as they come, and the
+    literals and links that node attributes need fill the indexes of ``facts`` on the way,
+    so nothing is read twice and no list of triples is held."""
     import networkx as nx
 
     ox = facts._ox
-    ontology = ox.NamedNode(ONTOLOGY_GRAPH)
+    named, literal = ox.NamedNode, ox.Literal
+    ontology = named(ONTOLOGY_GRAPH)
     # Triples that only the ontology's graph states are schema: kept out unless asked for.
     schema_subjects = {
         q.subject.value
         for q in facts.ox.quads_for_pattern(None, None, None, ontology)
-        if isinstance(q.subject, ox.NamedNode)
+        if isinstance(q.subject, named)
     }
 
-    def only_in_ontology(s: str, p: str, o: str) -> bool:
-        quads = facts.ox.quads_for_pattern(ox.NamedNode(s), ox.NamedNode(p), ox.NamedNode(o), None)
-        return all(
-            q.graph_name == ontology for q in quads if isinstance(q.graph_name, ox.NamedNode)
-        )
+    def schema_only(quad: Any) -> bool:
+        quads = facts.ox.quads_for_pattern(quad.subject, quad.predicate, quad.object, None)
+        return all(q.graph_name == ontology for q in quads if isinstance(q.graph_name, named))
 
-    # One query, filtered inside Oxigraph: Python only sees the IRI-to-IRI triples.
-    where = "?s ?p ?o FILTER(isIRI(?s) && isIRI(?o))"
-    if not include_schema:
-        where = f"?s ?p ?o FILTER(isIRI(?s) && isIRI(?o) && ?p != <{_TYPE}>)"
-    rows = facts.ox.query(
-        f"SELECT ?s ?p ?o WHERE {{ {where} }}", use_default_graph_as_union=facts.graph is None
-    )
-    dates = facts.values(ECO + "date")
-    intern = facts.intern
+    longest = {*_LABELS}
+    wanted: dict[str, dict[str, str]] = {
+        p: {} for p in (*_LABELS, ECO + "homepage", ECO + "foundingDate")
+    }
+    linked: dict[str, dict[str, Any]] = {p: {} for p in (_TYPE, ECO + "category", ECO + "source")}
+    dates = facts.values(ECO + "date")  # a small index scan first, so edges are dated as added
     templates: dict[str, dict[str, Any]] = {}
+    intern = facts.strings.setdefault
     graph: nx.MultiDiGraph = nx.MultiDiGraph()
     add = graph.add_edge
-    for row in rows:  # type: ignore[union-attr]
-        s, p, o = row[0].value, row[1].value, row[2].value
-        if not include_schema and s in schema_subjects and only_in_ontology(s, p, o):
+    for quad in facts.ox.quads_for_pattern(None, None, None, facts.graph):
+        subject, obj = quad.subject, quad.object
+        if type(subject) is not named:
             continue
-        template = templates.get(p)
-        if template is None:
-            template = templates[p] = {"predicate": p, "relation": facts.relation(p)}
-        s = intern(s)
-        add(s, intern(o), key=template["predicate"], date=dates.get(s), weight=1.0, **template)
+        if type(obj) is named:
+            s: str = subject.value  # type: ignore[union-attr]
+            p: str = quad.predicate.value
+            o: str = obj.value  # type: ignore[union-attr]
+            o = intern(o, o)
+            targets = linked.get(p)
+            if targets is not None:
+                found = targets.get(s)
+                if found is None:
+                    targets[intern(s, s)] = [o]
+                elif o not in found:
+                    found.append(o)
+            if not include_schema and (p == _TYPE or (s in schema_subjects and schema_only(quad))):
+                continue
+            template = templates.get(p)
+            if template is None:
+                template = templates[p] = {"predicate": p, "relation": facts.relation(p)}
+            s = intern(s, s)
+            add(s, o, key=template["predicate"], date=dates.get(s), weight=1.0, **template)
+        elif type(obj) is literal:
+            p = quad.predicate.value
+            values = wanted.get(p)
+            if values is None:  # most literals: descriptions, quotes, comments
+                continue
+            s = subject.value  # type: ignore[union-attr]
+            text: str = obj.value  # type: ignore[union-attr]
+            old = values.get(s)
+            if old is None:
+                values[intern(s, s)] = text
+            elif (len(text), old) > (len(old), text) if p in longest else text < old:
+                values[s] = text
+    for predicate, values in wanted.items():
+        facts._values[predicate + (" longest" if predicate in longest else "")] = values
+    for predicate, lists in linked.items():
+        combos: dict[tuple[str, ...], tuple[str, ...]] = {}
+        for iri, targets in lists.items():  # each list becomes a shared tuple, in place
+            key = tuple(targets)
+            lists[iri] = combos.setdefault(key, key)
+        facts._links[predicate] = lists
     attributes = facts.attributes()
     for node, data in graph.nodes(data=True):
         data.update(attributes(node))

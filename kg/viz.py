@@ -88,6 +88,8 @@ class Page:
     nodes: int = 0
     edges: int = 0
     seconds: float = 0.0
+    #: Nodes without edges that were left out (see :func:`without_isolates`).
+    hidden: int = 0
     path: Path | None = None
     height: int = 640
     extra: dict[str, Any] = field(default_factory=dict)
@@ -146,14 +148,40 @@ def render_html(
     return page_from_data(data)
 
 
-def page(graph: nx.Graph, **options: Any) -> Page:
+#: Above this many nodes without edges, a page leaves them out by default: a grid of
+#: thousands of unconnected dots (the landscape's organisations in the organizations view)
+#: hides the part of the graph that has structure.
+MAX_ISOLATES = 100
+
+
+def without_isolates(graph: nx.Graph, isolates: bool | None = None) -> tuple[nx.Graph, int]:
+    """``graph`` without its nodes that have no edge, when ``isolates`` is False, or when it is
+    None and there are more than :data:`MAX_ISOLATES` of them. Returns the graph to draw and
+    how many nodes were left out."""
+    import networkx as nx
+
+    if isolates:
+        return graph, 0
+    lonely = list(nx.isolates(graph))
+    if not lonely or (isolates is None and len(lonely) <= MAX_ISOLATES):
+        return graph, 0
+    drawn = graph.copy()
+    drawn.remove_nodes_from(lonely)
+    return drawn, len(lonely)
+
+
+def page(graph: nx.Graph, *, isolates: bool | None = None, **options: Any) -> Page:
     """:func:`render_html` as a :class:`Page` (with its counts and render time): save it, or
-    leave it as a notebook cell's value to see it inline."""
+    leave it as a notebook cell's value to see it inline. ``isolates``: draw nodes without
+    edges (True), leave them out (False), or leave them out when there are many (None)."""
     started = time.perf_counter()
+    graph, hidden = without_isolates(graph, isolates)
     data = page_data(graph, **options)
+    data["hiddenIsolates"] = hidden
     text = page_from_data(data)
     return Page(
         text,
+        hidden=hidden,
         nodes=len(data["nodes"]),
         edges=len(data["edges"]),
         seconds=time.perf_counter() - started,
@@ -179,6 +207,9 @@ def page_from_data(data: dict[str, Any]) -> str:
         f"{nodes:,} node{'s' if nodes != 1 else ''}, {edges:,} edge{'s' if edges != 1 else ''}"
         f" · colour by {data['colorBy']} · size by {data['sizes']['metric'] or 'nothing'}"
     )
+    hidden = int(data.get("hiddenIsolates", 0))
+    if hidden:
+        summary += f" · {hidden:,} nodes without edges not drawn"
     # Only our two scripts may run (by hash), nothing may be fetched: the page is offline by
     # construction, and injected markup could neither run nor phone home.
     csp = (

@@ -402,7 +402,7 @@ def test_centrality_write_then_build_then_query(
     assert result.exit_code == 0, result.output
     written = tmp_path / "imports" / "centrality-organizations.trig"
     assert written.is_file() and "run `kg build`" in result.stderr
-    build(out=tmp_path / "dist", imports=tmp_path / "imports", validate=False)
+    build(out=tmp_path / "dist", imports=tmp_path / "imports")  # validates: SHACL accepts them
     query = (
         "SELECT ?org ?score WHERE { GRAPH kg:centrality-organizations { ?org eco:pageRank ?score }"
         " } ORDER BY DESC(?score) LIMIT 3"

@@ -306,3 +306,22 @@ def test_viz_command_refuses_bad_input(
 def test_viz_help_has_an_example(runner: CliRunner) -> None:
     result = runner.invoke(cli, ["viz", "--help"])
     assert result.exit_code == 0 and "Example:" in result.output
+
+
+def test_many_isolated_nodes_are_left_out_unless_asked() -> None:
+    import networkx as nx
+
+    from kg import viz
+
+    graph = nx.MultiDiGraph()
+    graph.add_edge("https://x/a", "https://x/b", relation="acquired")
+    graph.add_nodes_from(f"https://x/lonely-{i}" for i in range(viz.MAX_ISOLATES + 1))
+    auto = viz.page(graph)
+    assert (auto.nodes, auto.hidden) == (2, viz.MAX_ISOLATES + 1)
+    assert f"{viz.MAX_ISOLATES + 1:,} nodes without edges not drawn" in auto.html
+    shown = viz.page(graph, isolates=True)
+    assert (shown.nodes, shown.hidden) == (viz.MAX_ISOLATES + 3, 0)
+    few = nx.MultiDiGraph()
+    few.add_edge("https://x/a", "https://x/b")
+    few.add_node("https://x/lonely")
+    assert (viz.page(few).nodes, viz.page(few, isolates=False).nodes) == (3, 2)

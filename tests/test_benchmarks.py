@@ -1,0 +1,134 @@
+"""``make bench``: the generator is reproducible and shaped like the data, and the quick run
+prints its table with every ratio computed. No timing is asserted: the figures belong to
+benchmarks/RESULTS.md, measured by a full run."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import subprocess
+import sys
+from collections import Counter
+
+import pyoxigraph as ox
+import pytest
+
+from benchmarks.generate import synthetic_quads
+from benchmarks.run import HEADERS, Line, example_bindings, growth, strip_order_by
+from kg.namespaces import ECO, SKOS
+from kg.query import library
+from tests.conftest import REPO
+
+# rdflib warns about its own deprecated calls, thousands of times per query
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning:rdflib")
+
+
+def _digest(target: int, seed: int) -> str:
+    return hashlib.sha256("".join(synthetic_quads(target, seed)).encode()).hexdigest()
+
+
+def test_generator_is_reproducible_across_processes() -> None:
+    here = _digest(3000, 7)
+    code = (
+        "import hashlib; from benchmarks.generate import synthetic_quads; "
+        "print(hashlib.sha256(''.join(synthetic_quads(3000, 7)).encode()).hexdigest())"
+    )
+    # another process, another string-hash seed: set iteration order would change
+    env = {**os.environ, "PYTHONHASHSEED": "12345"}
+    there = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO, env=env
+    ).stdout.strip()
+    assert here == there
+    assert _digest(3000, 8) != here
+
+
+def test_generator_makes_the_ecosystem_shape_at_the_asked_size() -> None:
+    text = "".join(synthetic_quads(20_000, 1))
+    store = ox.Store()
+    store.load(text.encode(), format=ox.RdfFormat.N_QUADS)
+    quads = list(store)
+    assert all(isinstance(q.graph_name, ox.NamedNode) for q in quads)  # one graph per source
+    merged = {(q.subject, q.predicate, q.object) for q in quads}
+    assert 20_000 <= len(merged) < 20_000 * 1.05
+    types = Counter(
+        q.object.value.removeprefix(ECO) for q in quads if q.predicate.value.endswith("#type")
+    )
+    for cls in ("Company", "Product", "Category", "Acquisition", "Coalition", "Source"):
+        assert types[cls] > 0, cls
+    assert types["Product"] > types["Company"] > types["Acquisition"]
+    broader = [q for q in quads if q.predicate.value == SKOS + "broader"]
+    assert len(broader) == types["Category"]  # each synthetic category hangs in the tree
+    # every acquisition is stated by a source of its own, and the merge is smaller than the
+    # sum of the graphs (some facts are stated twice)
+    acquisitions = {q.subject for q in quads if q.object.value == ECO + "Acquisition"}
+    graphs = {q.graph_name for q in quads if q.subject in acquisitions}
+    assert len(graphs) >= len(acquisitions)
+    assert len(merged) < len(quads)
+
+
+def test_ratios_read_as_times_faster_and_times_the_floor() -> None:
+    line = Line("load", "1M", ours=2.0, baseline=30.0, floor=1.6)
+    assert line.ratio == pytest.approx(15.0)
+    assert line.to_floor == pytest.approx(1.25)
+    cells = dict(zip(HEADERS, line.cells(), strict=True))
+    assert cells["ratio"] == "15x" and cells["to floor"] == "1.25x"
+    assert Line("x", "10k", ours=None, baseline=1.0).ratio is None
+
+
+def test_growth_flags_a_query_that_grows_faster_than_the_data() -> None:
+    rows = growth({"10k": {"a": 0.001, "b": 0.001}, "1M": {"a": 0.1, "b": 3.0}})
+    by_name = {row[0]: row[-1] for row in rows}
+    assert "CLIFF" not in by_name["a"]
+    assert "CLIFF" in by_name["b"]
+
+
+def test_example_bindings_come_from_the_query_header() -> None:
+    queries = library()
+    with_examples = {n: example_bindings(q) for n, q in queries.items()}
+    assert any(with_examples.values())
+    for name, found in with_examples.items():
+        assert set(found) <= set(queries[name].params), name
+
+
+def test_strip_order_by_keeps_limit() -> None:
+    text = "SELECT ?x WHERE { ?x ?p ?o }\nORDER BY (!BOUND(?o)) STR(?o) ?x\nLIMIT 5"
+    stripped = strip_order_by(text)
+    assert "ORDER" not in stripped and "LIMIT 5" in stripped
+
+
+@pytest.mark.slow
+def test_quick_run_prints_the_table_with_ratios() -> None:
+    results = REPO / "benchmarks" / "RESULTS.md"
+    before = results.stat().st_mtime if results.exists() else None
+    out = subprocess.run(
+        [sys.executable, "-m", "benchmarks", "--quick"],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=600,
+    )
+    assert out.returncode == 0, out.stderr[-3000:]
+    lines = out.stdout.splitlines()
+    header = lines[0].split()
+    assert header[:4] == ["operation", "size", "ours", "baseline"]
+    rows = [line for line in lines[2:] if line and not line.startswith(("note:", "wrote"))]
+    ratio = re.compile(r"\s\d+(\.\d+)?x\s")
+    operations = {row.split("  ")[0] for row in rows}
+    for wanted in (
+        "load (parse into a fresh store)",
+        "memory loaded (bytes per triple)",
+        "query library: median over the queries",
+        "build with validation",
+    ):
+        assert wanted in operations, wanted
+    for row in rows:
+        if row.startswith(("load", "query", "memory", "projection organizations ")):
+            assert ratio.search(row), f"no ratio in: {row}"
+        if "same rows" in row:
+            assert row.rstrip().endswith("pass"), f"answers differ: {row}"
+    sizes = {re.split(r"\s{2,}", row)[1] for row in rows}
+    assert {"10k", "real"} <= sizes
+    assert "1M" not in sizes
+    # a quick run checks that the benchmark works; it never overwrites the measured figures
+    assert (results.stat().st_mtime if results.exists() else None) == before
