@@ -6,7 +6,7 @@ KG     := $(BIN)/kg
 STAMP  := $(VENV)/.installed
 DEVSTAMP := $(VENV)/.installed-dev
 
-.PHONY: demo test lint bench bench-quick clean help
+.PHONY: demo demo-landscape test lint bench bench-quick clean help
 
 help:
 	@echo "make demo   - set up, build and validate the graph, print statistics, write out/"
@@ -34,8 +34,21 @@ demo: $(STAMP)
 	$(KG) query acquisitions-by -p acquirer kg:docker
 	$(KG) query --format csv companies-by-category > out/companies-by-category.csv
 	@echo "wrote out/companies-by-category.csv"
+	$(KG) centrality --view organizations --metric pagerank --top 10
+	$(KG) centrality --view organizations --all --format csv > out/centrality.csv
+	@echo "wrote out/centrality.csv"
 	$(KG) viz --view ecosystem --out out/ecosystem.html
 	@echo "open out/ecosystem.html in a browser: it needs no network"
+
+# The same, with the 2026 CNCF landscape imported and linked to the curated graph.
+LANDSCAPE ?= ../shared/data/cncf-landscape/landscape-2026-08-07.yml
+GUIDE     ?= ../shared/data/cncf-landscape/guide-2026-07-02.yml
+demo-landscape: $(STAMP)
+	$(KG) import landscape $(LANDSCAPE) --guide $(GUIDE)
+	$(KG) build
+	$(KG) query graduated-projects-of-essay-companies
+	@mkdir -p out
+	$(KG) viz --view ecosystem --out out/landscape.html
 
 test: $(DEVSTAMP)
 	$(BIN)/ruff check kg tests benchmarks

@@ -350,19 +350,31 @@ class _Facts:
         founded = self.values(ECO + "foundingDate")
         sources = self.links(ECO + "source")
         short_type, label = self.short_type, self.label
+        # Combinations of categories and of sources repeat (the tuples are shared): sort each
+        # once; every node still gets lists of its own.
+        sorted_labels: dict[tuple[str, ...], list[str]] = {(): []}
+        sorted_sources: dict[tuple[str, ...], list[str]] = {(): []}
 
         def attributes(iri: str) -> dict[str, Any]:
             kind, kinds = short_type(types.get(iri, ()))
+            cats = categories.get(iri, ())
+            cat_labels = sorted_labels.get(cats)
+            if cat_labels is None:
+                cat_labels = sorted_labels[cats] = sorted(label(c) for c in cats)
+            srcs = sources.get(iri, ())
+            src_list = sorted_sources.get(srcs)
+            if src_list is None:
+                src_list = sorted_sources[srcs] = sorted(srcs)
             return {
                 "label": (
                     by_label.get(iri) or by_pref.get(iri) or by_title.get(iri) or local_name(iri)
                 ),
                 "type": kind,
                 "types": list(kinds),
-                "categories": sorted(label(c) for c in categories.get(iri, ())),
+                "categories": list(cat_labels),
                 "homepage": homepages.get(iri),
                 "founding_date": founded.get(iri),
-                "sources": sorted(sources.get(iri, ())),
+                "sources": list(src_list),
             }
 
         return attributes

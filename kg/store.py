@@ -221,10 +221,16 @@ class OxigraphStore(Store):
         self._writable()
         self.ox.extend(with_merge(quads))
 
-    def load_file(self, path: Path, fmt: ox.RdfFormat) -> None:
-        """Add a whole file at the engine's own parsing speed."""
+    def load_file(self, path: Path, fmt: ox.RdfFormat, *, trusted: bool = False) -> None:
+        """Add a whole file at the engine's own parsing speed. ``trusted`` is for a file this
+        project wrote itself (the build's reload file): its IRIs are not checked again."""
         self._writable()
-        self.ox.bulk_load(path=str(path), format=fmt)
+        if self.persistent:
+            self.ox.bulk_load(path=str(path), format=fmt, lenient=trusted)
+        else:
+            # In memory, Store.load is faster than bulk_load and holds less (make bench: 4.9 s
+            # against 7.6 s and 702 against 761 bytes per triple at 1M triples).
+            self.ox.load(path=str(path), format=fmt, lenient=trusted)
 
     def quads(self) -> Iterator[ox.Quad]:
         return (

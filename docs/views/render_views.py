@@ -12,12 +12,12 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
-import networkx as nx  # noqa: E402
+import matplotlib.pyplot as plt
+import networkx as nx
 
-from kg import KnowledgeGraph  # noqa: E402
-from kg.analysis import undirected  # noqa: E402
-from kg.project import VIEWS  # noqa: E402
+from kg import KnowledgeGraph
+from kg.analysis import undirected
+from kg.project import VIEWS
 
 HERE = Path(__file__).resolve().parent
 PALETTE = [matplotlib.colors.to_hex(c) for c in matplotlib.colormaps["tab20"].colors]
@@ -57,8 +57,12 @@ def draw(graph: nx.MultiDiGraph, name: str, path: Path) -> None:
     fig, ax = plt.subplots(figsize=(9, 6.5), dpi=110)
     nx.draw_networkx_edges(simple, pos, ax=ax, width=0.5, alpha=0.35, edge_color="#666")
     nx.draw_networkx_nodes(
-        simple, pos, ax=ax, node_size=[12 + 40 * degree[n] ** 0.5 for n in simple],
-        node_color=[colour[graph.nodes[n]["type"]] for n in simple], linewidths=0.4,
+        simple,
+        pos,
+        ax=ax,
+        node_size=[12 + 40 * degree[n] ** 0.5 for n in simple],
+        node_color=[colour[graph.nodes[n]["type"]] for n in simple],
+        linewidths=0.4,
         edgecolors="white",
     )
     top = sorted(simple, key=lambda n: -degree[n])[:10]
@@ -68,8 +72,9 @@ def draw(graph: nx.MultiDiGraph, name: str, path: Path) -> None:
     for t in types:
         ax.scatter([], [], color=colour[t], label=t, s=30)
     ax.legend(loc="lower left", fontsize=7, frameon=False, ncol=2 if len(types) > 8 else 1)
-    ax.set_title(f"{name}: {graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges",
-                 fontsize=11)
+    ax.set_title(
+        f"{name}: {graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges", fontsize=11
+    )
     ax.axis("off")
     fig.tight_layout()
     fig.savefig(path)
