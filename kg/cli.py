@@ -234,9 +234,17 @@ def stats(store: str | None, as_of: str | None, fmt: str) -> None:
     click.echo(
         table(
             ["source", "title", "quads"],
-            [[shorten(g).strip("<>"), (t or "")[:60], str(n)] for g, t, n in numbers["sources"]],
+            [
+                [_clip(shorten(g).strip("<>"), 56), _clip(t or "", 48), str(n)]
+                for g, t, n in numbers["sources"]
+            ],
         )
     )
+
+
+def _clip(text: str, width: int) -> str:
+    """Shorten a long cell for a terminal table (the full value is in --format json)."""
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 # --- query -------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ import difflib
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
@@ -74,6 +74,14 @@ def check(sparql: str, *, allow_update: bool = False) -> Checked:
     >>> check("SELECT ?c WHERE { ?c a eco:Company }").kind
     'SELECT'
     """
+    # Remembered per text: a library query asked again (a server, a notebook) is not
+    # tokenised again; that took a third of a small query's time (make bench).
+    checked = _check(sparql, allow_update)
+    return Checked(checked.kind, dict(checked.declared))
+
+
+@lru_cache(maxsize=512)
+def _check(sparql: str, allow_update: bool) -> Checked:
     declared: dict[str, str] = {}
     kind: str | None = None
     used: list[tuple[str, int]] = []
