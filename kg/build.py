@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+import shutil
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -21,7 +22,7 @@ from typing import IO, TYPE_CHECKING
 import pyoxigraph as ox
 
 from kg import resources
-from kg.errors import DataError, NotBuilt, SourceSyntaxError, UsageError
+from kg.errors import DataError, NotBuilt, SourceSyntaxError, StoreError, UsageError
 from kg.namespaces import ONTOLOGY_GRAPH, PREFIXES
 from kg.store import OxigraphStore, Store
 
@@ -39,6 +40,8 @@ FORMATS: dict[str, tuple[str, ox.RdfFormat]] = {
 }
 #: Always written: N-Quads is what later commands reload, fastest of all.
 RELOAD_FILE = "kg.nq"
+#: An Oxigraph copy of the dataset: what later commands open, fastest of all.
+CACHE_DIR = "kg.oxigraph"
 MANIFEST = "manifest.json"
 
 Note = Callable[[str], None]
@@ -207,6 +210,7 @@ def write_dist(
         target = out / f"kg.{suffix}"
         _atomic_write(target, functools.partial(_serialize, store, fmt=rdf_format))
         written.append(target)
+    written.append(_write_cache(store, out / CACHE_DIR))
     manifest = {
         "built": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "built_epoch": time.time(),
@@ -218,6 +222,29 @@ def write_dist(
     _atomic_write(out / MANIFEST, lambda fh: fh.write(json.dumps(manifest, indent=2).encode()))
     written.append(out / MANIFEST)
     return written
+
+
+def _write_cache(store: OxigraphStore, target: Path) -> Path:
+    """Write the Oxigraph copy into a new folder, then swap it in: a reader opens either the
+    old copy or the new one, never half of one."""
+    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    try:
+        cache = ox.Store(str(tmp))
+        cache.bulk_extend(store.ox.quads_for_pattern(None, None, None, None))
+        cache.flush()
+        cache.optimize()
+        del cache
+        old = None
+        if target.exists():
+            old = target.with_name(f".{target.name}.old-{os.getpid()}")
+            os.replace(target, old)
+        os.replace(tmp, target)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return target
 
 
 def _serialize(store: OxigraphStore, fh: IO[bytes], *, fmt: ox.RdfFormat) -> None:
@@ -250,6 +277,12 @@ def load(*, dist: Path | None = None, note: Note | None = None) -> OxigraphStore
     if reload.is_file():
         if note and is_stale(dist):
             note(f"note: {dist} is older than the data; run `kg build` to refresh it")
+        cache = dist / CACHE_DIR
+        if cache.is_dir():
+            try:
+                return OxigraphStore.cache(cache)
+            except StoreError:
+                pass  # a cache another engine version wrote, or a damaged one: parse instead
         store = OxigraphStore()
         store.load_file(reload, ox.RdfFormat.N_QUADS, trusted=True)  # written by write_dist
         return store

@@ -563,22 +563,22 @@ def viz(
 # --- analysis: centrality, communities, export ---------------------------------------------
 
 
-def _view_option(f: F) -> F:
-    from kg.project import VIEWS
+# The names of kg.project.VIEWS and kg.analysis.METRICS, written out so that `kg --help` and
+# `kg query` do not import the analysis modules (a test keeps the lists equal).
+VIEW_NAMES = ("organizations", "ecosystem", "events", "full")
+METRIC_NAMES = (
+    "degree", "in-degree", "out-degree", "betweenness", "closeness", "eigenvector", "pagerank",
+)  # fmt: skip
 
+
+def _view_option(f: F) -> F:
     return click.option(
         "--view",
-        type=click.Choice(list(VIEWS)),
+        type=click.Choice(VIEW_NAMES),
         default="organizations",
         show_default=True,
         help="The projection to analyse (see Views below).",
     )(f)
-
-
-def _metrics() -> list[str]:
-    from kg.analysis import METRICS
-
-    return list(METRICS)
 
 
 _VIEWS_HELP = """\b
@@ -597,7 +597,7 @@ Views:
 @click.option(
     "--metric",
     "-m",
-    type=click.Choice(_metrics()),
+    type=click.Choice(METRIC_NAMES),
     default="pagerank",
     show_default=True,
     help="The score to rank by.",
@@ -715,7 +715,7 @@ def centrality(
 @click.option(
     "--by",
     "by_metric",
-    type=click.Choice(_metrics()),
+    type=click.Choice(METRIC_NAMES),
     default="degree",
     show_default=True,
     help="The metric that picks each community's central node.",

@@ -160,15 +160,28 @@ class OxigraphStore(Store):
         self.path = None if path is None else Path(path)
         self.persistent = path is not None
         self.read_only = read_only and path is not None
+        self.copy_on_write = False
         self.spec = "memory" if path is None else f"oxigraph:{path}"
         self.ox = ox.Store() if path is None else self._open(read_only=self.read_only)
+
+    @classmethod
+    def cache(cls, path: str | os.PathLike[str]) -> OxigraphStore:
+        """The ``memory`` store, opened from the on-disk copy that ``kg build`` leaves in
+        ``dist/``: opening it costs milliseconds where parsing costs a second at the
+        landscape's size. It is read-only; the first write copies it into memory, so a change
+        never reaches the cache, as with any ``memory`` store."""
+        store = cls(path, read_only=True)
+        store.spec = "memory"
+        store.persistent = False
+        store.copy_on_write = True
+        return store
 
     def _open(self, *, read_only: bool) -> ox.Store:
         try:
             if read_only:
                 return ox.Store.read_only(str(self.path))
             return ox.Store(str(self.path))
-        except OSError as exc:
+        except (OSError, RuntimeError) as exc:  # RocksDB reports a damaged store as either
             if "lock" in str(exc).lower():
                 raise StoreError(
                     f"the Oxigraph store at {self.path} is being written by another process",
@@ -181,7 +194,12 @@ class OxigraphStore(Store):
             ) from exc
 
     def _writable(self) -> None:
-        if self.read_only:
+        if self.copy_on_write:
+            copy = ox.Store()
+            copy.bulk_extend(self.ox.quads_for_pattern(None, None, None, None))
+            self.ox, self.path = copy, None
+            self.read_only = self.copy_on_write = False
+        elif self.read_only:
             self.ox = self._open(read_only=False)
             self.read_only = False
 

@@ -29,6 +29,7 @@ def test_build_writes_every_format_with_the_same_content(tmp_path: Path) -> None
     assert sorted(p.name for p in out.iterdir()) == [
         "kg.nq",
         "kg.nt",
+        "kg.oxigraph",
         "kg.trig",
         "kg.ttl",
         "manifest.json",
@@ -143,3 +144,28 @@ def test_stale_build_is_noticed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     manifest = out / kgbuild.MANIFEST
     manifest.write_text(manifest.read_text().replace('"built_epoch": ', '"built_epoch": -1 + '))
     assert kgbuild.is_stale(out)
+
+
+def test_load_opens_the_cache_and_a_change_never_reaches_it(tmp_path: Path) -> None:
+    out = tmp_path / "dist"
+    kgbuild.build(out=out, imports=tmp_path / "none", validate=False)
+    store = kgbuild.load(dist=out)
+    assert store.copy_on_write and store.spec == "memory" and not store.persistent
+    size = len(store)
+    store.update('INSERT DATA { GRAPH kg:mine { kg:x rdfs:label "x" } }')
+    assert not store.copy_on_write and store.path is None
+    assert store.query("ASK { GRAPH kg:mine { kg:x ?p ?o } }").boolean
+    again = kgbuild.load(dist=out)
+    assert len(again) == size
+    assert not again.query("ASK { GRAPH kg:mine { kg:x ?p ?o } }").boolean
+
+
+def test_a_damaged_cache_falls_back_to_parsing(tmp_path: Path) -> None:
+    out = tmp_path / "dist"
+    kgbuild.build(out=out, imports=tmp_path / "none", validate=False)
+    size = len(kgbuild.load(dist=out))
+    shutil.rmtree(out / kgbuild.CACHE_DIR)
+    (out / kgbuild.CACHE_DIR).mkdir()
+    (out / kgbuild.CACHE_DIR / "CURRENT").write_text("not a database")
+    store = kgbuild.load(dist=out)
+    assert not store.copy_on_write and len(store) == size

@@ -116,3 +116,12 @@ def test_help_imports_no_heavy_module() -> None:
 def test_every_command_is_in_the_readme(path: tuple[str, ...]) -> None:
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
     assert f"kg {' '.join(path)}" in readme
+
+
+def test_the_cli_knows_every_view_and_metric() -> None:
+    from kg.analysis import METRICS
+    from kg.cli import METRIC_NAMES, VIEW_NAMES
+    from kg.project import VIEWS
+
+    assert VIEW_NAMES == tuple(VIEWS)
+    assert set(METRIC_NAMES) == set(METRICS)

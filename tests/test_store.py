@@ -8,6 +8,7 @@ the curated graph.
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -132,8 +133,7 @@ def test_build_loads_the_store_and_later_commands_reopen_it(
     assert f"loaded into {spec}" in built.output
     memory = runner.invoke(cli, ["stats", "--format", "json"], env={"KG_HOME": str(tmp_path)})
     # Nothing is parsed: with dist/ gone, the store alone answers, by --store or $KG_STORE.
-    for path in dist.iterdir():
-        path.unlink()
+    shutil.rmtree(dist)
     stored = runner.invoke(cli, ["stats", "--format", "json", "--store", spec])
     assert stored.exit_code == 0, stored.output
     assert stored.output == memory.output
