@@ -123,5 +123,5 @@ def test_the_cli_knows_every_view_and_metric() -> None:
     from kg.cli import METRIC_NAMES, VIEW_NAMES
     from kg.project import VIEWS
 
-    assert VIEW_NAMES == tuple(VIEWS)
+    assert tuple(VIEWS) == VIEW_NAMES
     assert set(METRIC_NAMES) == set(METRICS)
