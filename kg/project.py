@@ -750,15 +750,8 @@ def _csv_tables(graph: nx.MultiDiGraph) -> tuple[str, str]:
 
 
 def _atomic(target: Path, write: Callable[[Any], object]) -> None:
-    """Write through a temporary file beside ``target`` and a rename."""
-    import tempfile
+    """Write through a temporary file beside ``target`` and a rename (as ``kg build`` does)."""
+    from kg.build import _atomic_write
 
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            write(fh)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    _atomic_write(target, write)
