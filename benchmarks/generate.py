@@ -274,7 +274,7 @@ def ontology_lines() -> list[str]:
     """The ontology and the category scheme as N-Quads in the ontology's graph."""
     import pyoxigraph as ox
 
-    from kg.build import ontology_files, parse_file
+    from kg.sources import ontology_files, parse_file
 
     quads = [q for source in ontology_files() for q in parse_file(source)]
     text = ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
@@ -284,7 +284,7 @@ def ontology_lines() -> list[str]:
 
 def _fingerprint() -> str:
     """Changes when the ontology files or this generator change."""
-    from kg.build import ontology_files
+    from kg.sources import ontology_files
 
     digest = hashlib.sha256(f"v{VERSION}".encode())
     for source in ontology_files():
@@ -318,8 +318,6 @@ def dataset(size: str, *, seed: int = SEED, cache: Path = CACHE) -> Dataset:
 def _generate(folder: Path, target: int, seed: int) -> None:
     import json
 
-    import pyoxigraph as ox
-
     from kg.build import write_dist
     from kg.store import OxigraphStore
 
@@ -334,7 +332,7 @@ def _generate(folder: Path, target: int, seed: int) -> None:
             quads += 1
     os.replace(tmp, folder / "data.nq")
     store = OxigraphStore()
-    store.ox.bulk_load(path=str(folder / "data.nq"), format=ox.RdfFormat.N_QUADS)
+    store.load_file(folder / "data.nq", "nq")
     merged = OxigraphStore()
     merged.replace(store.quads())
     write_dist(merged, folder / "dist", formats=["nt"], sources=[])

@@ -28,7 +28,6 @@ import json
 import os
 import platform
 import re
-import shlex
 import statistics
 import subprocess
 import sys
@@ -48,7 +47,7 @@ if TYPE_CHECKING:
     import networkx as nx
     import rdflib
 
-    from kg.query import LibraryQuery
+    from kg.sparql.library import LibraryQuery
     from kg.store import OxigraphStore
 
 T = TypeVar("T")
@@ -231,18 +230,9 @@ QUICK = Plan(1, 0.0, 1)
 
 def example_bindings(entry: LibraryQuery) -> dict[str, str]:
     """The ``-p NAME VALUE`` pairs of the query's first ``# example:`` line that has any."""
-    for line in entry.text.splitlines():
-        m = re.match(r"#\s*example\s*:\s*(.*)$", line, re.I)
-        if not m:
-            continue
-        words = shlex.split(m.group(1))
-        found = {}
-        for i, word in enumerate(words[:-2]):
-            if word in ("-p", "--param"):
-                found[words[i + 1]] = words[i + 2]
-        if found:
-            return found
-    return {}
+    from kg.sparql.library import example_bindings as all_examples
+
+    return next((found for found in all_examples(entry) if found), {})
 
 
 def bindings_for(store: OxigraphStore, entry: LibraryQuery) -> dict[str, Any]:
@@ -253,8 +243,8 @@ def bindings_for(store: OxigraphStore, entry: LibraryQuery) -> dict[str, Any]:
     import pyoxigraph as ox
 
     from kg.namespaces import KG, PREFIXES
-    from kg.query import parse_binding
-    from kg.store import from_ox, to_ox
+    from kg.sparql.bindings import parse_binding
+    from kg.store.terms import from_ox, to_ox
 
     example = example_bindings(entry)
     wanted = [n for n in entry.params if n in example or "(required)" in entry.params[n]]
@@ -271,7 +261,9 @@ def bindings_for(store: OxigraphStore, entry: LibraryQuery) -> dict[str, Any]:
         # rdflib terms would take minutes at 1M
         subs = {ox.Variable(k): to_ox(v) for k, v in out.items()} or None
         counts: Counter[Any] = Counter()
-        solutions: Any = store.ox.query(entry.text, prefixes=PREFIXES, substitutions=subs)
+        solutions: Any = store.to_oxigraph().query(
+            entry.text, prefixes=PREFIXES, substitutions=subs
+        )
         for solution in solutions:
             value = solution[name]
             if value is not None:
@@ -304,7 +296,7 @@ def normalised_rows(
     multiset: their labels, and so their order, are each engine's own."""
     from rdflib import BNode
 
-    from kg.store import normalise
+    from kg.store.terms import normalise
 
     blank = BNode("blank")
     out = [tuple(blank if isinstance(t, BNode) else normalise(t) for t in row) for row in rows]
@@ -327,7 +319,7 @@ def same_rows(
 
 
 def is_ordered(text: str) -> bool:
-    from kg.query import check
+    from kg.sparql.check import check
 
     check(text)
     body = re.sub(r"#[^\n]*", "", text)
@@ -462,15 +454,23 @@ def _optional(module: str) -> Any:
 # --- the measurements -----------------------------------------------------------------------
 
 
+def parse_ours(dist: Path) -> OxigraphStore:
+    """Our parse: the build's reload file (the merged default graph included) into a fresh
+    in-memory store, one native load."""
+    from kg.store import OxigraphStore
+
+    store = OxigraphStore()
+    store.load_file(dist / "kg.nq", "nq", trusted=True)
+    return store
+
+
 def bench_load(report: Report, data: Data) -> tuple[OxigraphStore, rdflib.Dataset]:
     """Parse into a fresh store: ours (the build's reload file, one native bulk load, the
     merged default graph included) against rdflib and pyoxigraph's Store.load."""
     import pyoxigraph as ox
 
-    from kg.build import load
-
     plan = report.plan(data.name)
-    ours, store = measure(lambda: load(dist=data.dist), repeats=plan.repeats, budget=plan.budget)
+    ours, store = measure(lambda: parse_ours(data.dist), repeats=plan.repeats, budget=plan.budget)
 
     def floor_load() -> None:
         s = ox.Store()
@@ -506,7 +506,7 @@ def bench_reopen(report: Report, data: Data, rdflib_load: float | None) -> None:
         path = data.dist.parent / "store"
     if not (path / "CURRENT").exists():
         created = OxigraphStore(path)
-        created.load_file(data.dist / "kg.nq", ox.RdfFormat.N_QUADS)
+        created.load_file(data.dist / "kg.nq", "nq")
         created.close()
     plan = report.plan(data.name)
     probe = "ASK { ?s a ?class }"
@@ -543,8 +543,9 @@ def bench_queries(
     import pyoxigraph as ox
 
     from kg.namespaces import PREFIXES
-    from kg.query import library, run
-    from kg.store import to_ox
+    from kg.query import run
+    from kg.sparql.library import library
+    from kg.store.terms import to_ox
 
     plan = report.plan(data.name)
     ours_times: dict[str, float] = {}
@@ -562,7 +563,7 @@ def bench_queries(
         subs = {ox.Variable(k): to_ox(v) for k, v in bindings.items()} or None
 
         def floor(e: LibraryQuery = entry, s: Any = subs) -> int:
-            solutions: Any = store.ox.query(e.text, prefixes=PREFIXES, substitutions=s)
+            solutions: Any = store.to_oxigraph().query(e.text, prefixes=PREFIXES, substitutions=s)
             return sum(1 for _ in solutions)
 
         t_floor, _ = measure(floor, repeats=plan.repeats, budget=plan.budget)
@@ -655,7 +656,7 @@ def single_pass(store: OxigraphStore) -> nx.MultiDiGraph:
     graph = nx.MultiDiGraph()
     add = graph.add_edge
     named = ox.NamedNode
-    for quad in store.ox.quads_for_pattern(None, None, None, ox.DefaultGraph()):
+    for quad in store.to_oxigraph().quads_for_pattern(None, None, None, ox.DefaultGraph()):
         if type(quad.object) is named and type(quad.subject) is named:
             add(quad.subject.value, quad.object.value, key=quad.predicate.value)
     return graph
@@ -680,9 +681,9 @@ def bench_projection(
     """Each view of kg.project against rdflib_to_networkx_multidigraph, time and memory."""
     from rdflib.extras.external_graph_libs import rdflib_to_networkx_multidigraph
 
-    project_mod = _optional("kg.project")
+    project_mod = _optional("kg.views")
     if project_mod is None:
-        report.note("kg.project is not there yet: no projection lines")
+        report.note("kg.views is not there yet: no projection lines")
         return {}
     plan = report.plan(data.name)
     t_base, base_graph = measure(
@@ -743,6 +744,8 @@ def bench_centrality(report: Report, data: Data, graphs: dict[str, nx.MultiDiGra
     """Each centrality metric of kg.analysis on the organisations view; at 100k, sampled
     betweenness against exact."""
     analysis = _optional("kg.analysis")
+    from kg.analysis.metrics import undirected
+
     if analysis is None or not hasattr(analysis, "centrality"):
         report.note("kg.analysis.centrality is not there yet: no centrality lines")
         return
@@ -752,7 +755,7 @@ def bench_centrality(report: Report, data: Data, graphs: dict[str, nx.MultiDiGra
 
     plan = report.plan(data.name)
     metrics = list(getattr(analysis, "METRICS", ("degree", "pagerank", "betweenness")))
-    simple = analysis.undirected(graph)
+    simple = undirected(graph)
     for metric in metrics:
         t_ours, values = measure(
             partial(analysis.centrality, graph, metric),
@@ -850,15 +853,13 @@ def memory_probe() -> None:
     import pyoxigraph as ox
     import rdflib  # noqa: F401 - imported before the first reading, like the others
 
-    from kg.build import load
-
     kind, path = sys.argv[1], Path(sys.argv[2])
     proc = psutil.Process()
     gc.collect()
     before = proc.memory_info().rss
     held: Any
     if kind == "ours":
-        held = load(dist=path)
+        held = parse_ours(path)
         count = len(held)
     elif kind in ("named", "merge"):
         held = ox.Store()
@@ -910,7 +911,7 @@ def bench_memory(report: Report, data: Data) -> None:
 def bench_cli(report: Report, data: Data) -> None:
     """A whole ``kg query NAME`` process on the warm dist/ (and on a persistent store) against
     a script that parses the N-Triples dump with rdflib and runs the same query."""
-    from kg.query import get, library
+    from kg.sparql.library import get, library
 
     if data.workspace is None:
         return

@@ -7,14 +7,37 @@ printed as one line with a hint, and set the exit code listed in ``kg --help``.
 
 from __future__ import annotations
 
+import json
 import sys
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
-from kg.errors import KgError
+from kg import analysis
+from kg import build as builder
+from kg import query as q
+from kg.errors import KgError, UsageError
+from kg.formats import render, render_records, table
+from kg.graph import KnowledgeGraph
+from kg.importers.landscape import (
+    diff_landscapes,
+    emit_changes,
+    import_landscape,
+    read_landscape,
+    snapshot_date,
+)
+from kg.namespaces import shorten
+from kg.serve import serve as run_server
+from kg.sources import read_sources, source_files
+from kg.sparql.library import get as library_entry
+from kg.sparql.library import library_rows
+from kg.store import open_store
+from kg.validate import validate_files, validate_store
+from kg.views import EXPORTS, VIEWS
+from kg.views import export as export_view
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -52,7 +75,6 @@ def note(message: str) -> None:
 def store_option(f: F) -> F:
     return click.option(
         "--store",
-        envvar="KG_STORE",
         default=None,
         metavar="SPEC",
         help="Where the graph lives: memory (default), oxigraph:PATH or sparql:URL[,UPDATE_URL]. "
@@ -85,10 +107,8 @@ def format_option(choices: tuple[str, ...], default: str = "table") -> Callable[
     return decorate
 
 
-def open_graph(store: str | None, as_of: str | None = None) -> Any:
-    from kg.graph import KnowledgeGraph
-
-    return KnowledgeGraph.load(store=store, as_of=as_of, note=note)
+def open_graph(store: str | None, as_of: str | None = None) -> KnowledgeGraph:
+    return KnowledgeGraph.open(store=store, as_of=as_of, note=note)
 
 
 def with_progress(label: str) -> Callable[[Any], Any]:
@@ -148,20 +168,16 @@ def build(formats: tuple[str, ...], out: Path | None, no_validate: bool, store: 
       kg build --format ttl --format jsonld
       kg build --store oxigraph:./kg.oxigraph
     """
-    from kg.build import build as run_build
-    from kg.store import open_store
-
     target = open_store(store, create=True) if store and store != "memory" else None
-    result = run_build(
+    result = builder.build(
         out=out,
         formats=formats or ("trig", "nt"),
         validate=not no_validate,
         target=target,
     )
     s = result.seconds
-    quads = sum(1 for _ in result.store.quads())
     click.echo(
-        f"built {len(result.store):,} triples ({quads:,} quads) in "
+        f"built {result.store.count():,} triples ({result.store.quad_count():,} quads) in "
         f"{len(result.store.graphs())} graphs from {len(result.sources)} files "
         f"in {s['total']:.2f} s"
         + (f" (validation {s['validate']:.2f} s: conforms)" if "validate" in s else "")
@@ -186,9 +202,6 @@ def validate(paths: tuple[Path, ...]) -> None:
       kg validate
       kg validate tests/fixtures/shapes/acquisition-without-acquirer.trig
     """
-    from kg.build import read_sources, source_files
-    from kg.validate import validate_files, validate_store
-
     violations = validate_files(paths) if paths else validate_store(read_sources(source_files()))
     for v in violations:
         click.echo(str(v))
@@ -211,32 +224,27 @@ def stats(store: str | None, as_of: str | None, fmt: str) -> None:
       kg stats
       kg stats --format json
     """
-    import json
-
-    from kg.formats import table
-    from kg.namespaces import shorten
-
     numbers = open_graph(store, as_of).stats()
     if fmt == "json":
-        click.echo(json.dumps(numbers, indent=2))
+        click.echo(json.dumps(numbers.to_dict(), indent=2))
         return
-    click.echo(f"triples: {numbers['triples']:,} ({numbers['quads']:,} quads)\n")
+    click.echo(f"triples: {numbers.triples:,} ({numbers.quads:,} quads)\n")
     click.echo("entities per class")
-    click.echo(table(["class", "entities"], [[shorten(c), str(n)] for c, n in numbers["classes"]]))
+    click.echo(table(["class", "entities"], [[shorten(c), str(n)] for c, n in numbers.classes]))
     click.echo("events per type")
     click.echo(
         table(
             ["type", "events", "dated"],
-            [[shorten(t), str(n), str(d)] for t, n, d in numbers["events"]],
+            [[shorten(t), str(n), str(d)] for t, n, d in numbers.events],
         )
     )
-    click.echo(f"sources: {len(numbers['sources'])}")
+    click.echo(f"sources: {len(numbers.sources)}")
     click.echo(
         table(
             ["source", "title", "quads"],
             [
                 [_clip(shorten(g).strip("<>"), 56), _clip(t or "", 48), str(n)]
-                for g, t, n in numbers["sources"]
+                for g, t, n in numbers.sources
             ],
         )
     )
@@ -302,15 +310,13 @@ def query(
       kg query mine.rq --format json
       echo 'ASK { kg:docker a eco:Company }' | kg query -
     """
-    from kg import query as q
-    from kg.errors import UsageError
-    from kg.formats import render, rows_table
-
     if list_:
-        click.echo(rows_table(["name", "title", "parameters"], q.library_rows(), fmt), nl=False)
+        if fmt not in ("table", "csv", "tsv", "json", "xml", "md"):
+            raise UsageError(f"--list prints a table: use a row format, not {fmt}")
+        click.echo(render_records(["name", "title", "parameters"], library_rows(), fmt), nl=False)
         return
     if show:
-        click.echo(q.get(show).text, nl=False)
+        click.echo(library_entry(show).text, nl=False)
         return
     if query is None:
         raise UsageError(
@@ -379,12 +385,8 @@ def timeline(
       kg timeline "Red Hat" --from 2015 --to 2020 --format csv
       kg timeline --type Acquisition --type Closure --format json
     """
-    from kg.formats import rows_table
-    from kg.history import timeline as run_timeline
-    from kg.namespaces import shorten
-
     graph = open_graph(store)
-    events = run_timeline(graph.store, entity, start=start, end=end, types=types, undated=undated)
+    events = graph.timeline(entity, start=start, end=end, types=types, undated=undated)
     headers = ["date", "type", "event", "involved", "sources"]
     rows: list[list[object]] = []
     for e in events:
@@ -398,7 +400,7 @@ def timeline(
             )
         else:
             rows.append([e.date, kind, e.label, "; ".join(names), " ".join(e.sources)])
-    click.echo(rows_table(headers, rows, fmt), nl=False)
+    click.echo(render_records(headers, rows, fmt), nl=False)
 
 
 # --- serve -------------------------------------------------------------------------------
@@ -457,8 +459,6 @@ def serve(
       curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * { ?s a eco:Company }' \\
            http://127.0.0.1:8000/sparql
     """
-    from kg.serve import serve as run_server
-
     if host not in ("127.0.0.1", "localhost", "::1"):
         note(f"note: listening on {host}: every machine that reaches it can query the graph")
     run_server(
@@ -542,9 +542,6 @@ def viz(
       kg viz --color-by community --size-by pagerank
       kg viz --view organizations --as-of 2016 --out orgs-2016.html
     """
-    from kg.errors import UsageError
-    from kg.project import VIEWS
-
     if view not in VIEWS:  # before the graph is loaded
         raise UsageError(f"unknown view {view!r}", hint=f"Use one of: {', '.join(VIEWS)}.")
     target = out or Path(f"{view}.html")
@@ -663,10 +660,6 @@ def centrality(
       kg centrality --metric pagerank --write && kg build
       kg centrality --as-of 2016-01-01 --metric degree
     """
-    from kg import analysis
-    from kg.formats import rows_table
-    from kg.namespaces import shorten
-
     graph_store = open_graph(store, as_of)
     graph = graph_store.to_networkx(view)
     metrics = list(analysis.METRICS) if all_metrics else [metric]
@@ -686,7 +679,7 @@ def centrality(
         [i, label, kind, *(scores[m].get(node, 0.0) for m in metrics), shorten(node).strip("<>")]
         for i, (node, label, kind, _score) in enumerate(ranked, start=1)
     ]
-    click.echo(rows_table(headers, rows, fmt), nl=False)
+    click.echo(render_records(headers, rows, fmt), nl=False)
     if write:
         done = analysis.write_scores(graph_store.store, view, scores, as_of=as_of, notes=notes)
         where = f"; {graph_store.store.spec} updated" if graph_store.store.persistent else ""
@@ -750,9 +743,6 @@ def communities(
       kg communities --view organizations
       kg communities --view ecosystem --resolution 1.5 --format json
     """
-    from kg import analysis
-    from kg.formats import rows_table
-
     graph = open_graph(store, as_of).to_networkx(view)
     groups = analysis.communities(graph, seed=seed, resolution=resolution)
     scores = analysis.centrality(graph, by_metric)
@@ -760,7 +750,7 @@ def communities(
     shown = [c for c in found if len(c.members) >= min_size]
     rows = [[c.index, len(c.members), c.central_label, c.score, "; ".join(c.labels)] for c in shown]
     headers = ["community", "size", "central", by_metric, "members"]
-    click.echo(rows_table(headers, rows, fmt), nl=False)
+    click.echo(render_records(headers, rows, fmt), nl=False)
     hidden = len(found) - len(shown)
     note(
         f"{len(found)} communities in {graph.number_of_nodes():,} nodes (Louvain, seed {seed})"
@@ -813,12 +803,9 @@ def export(
       kg export --view ecosystem --to csv --out out/ecosystem.csv
       kg export --view full --to graphml --include-schema
     """
-    from kg.project import EXPORTS
-    from kg.project import export as write_view
-
     graph = open_graph(store, as_of).to_networkx(view, include_schema=include_schema)
     target = out or Path(f"{view}.{EXPORTS[fmt]}")
-    files = write_view(graph, target, fmt)
+    files = export_view(graph, target, fmt)
     click.echo(
         f"wrote {', '.join(str(f) for f in files)}: {graph.number_of_nodes():,} nodes, "
         f"{graph.number_of_edges():,} edges"
@@ -870,13 +857,6 @@ def import_landscape_command(path: Path, as_of: str | None, guide: Path | None, 
       kg import landscape landscape.yml --as-of 2026-08-07 --format json
       kg build && kg query graduated-projects-of-essay-companies
     """
-    import json
-
-    from kg.errors import UsageError
-    from kg.formats import rows_table
-    from kg.importers.landscape import import_landscape, snapshot_date
-    from kg.namespaces import shorten
-
     if as_of is None and sys.stdin.isatty() and sys.stderr.isatty():
         try:
             snapshot_date(path)
@@ -908,7 +888,7 @@ def import_landscape_command(path: Path, as_of: str | None, guide: Path | None, 
         if isinstance(rows, list) and rows:
             click.echo(heading)
             headers = list(rows[0])
-            click.echo(rows_table(headers, [[r[h] for h in headers] for r in rows]))
+            click.echo(render_records(headers, [[r[h] for h in headers] for r in rows], "table"))
     click.echo("next: kg build")
 
 
@@ -962,12 +942,6 @@ def diff_landscape_command(
       kg diff landscape OLD.yml NEW.yml --kind organisation --format csv
       kg diff landscape OLD.yml NEW.yml --emit && kg build
     """
-    from collections import Counter
-
-    from kg.formats import rows_table
-    from kg.importers.landscape import read_landscape
-    from kg.importers.landscape_diff import diff_landscapes, emit_changes
-
     a, b = read_landscape(old), read_landscape(new)
     changes = diff_landscapes(a, b)
     if emit:
@@ -979,7 +953,7 @@ def diff_landscape_command(
     counts = Counter(c.kind for c in changes)
     note(", ".join(f"{n:,} {k}" for k, n in counts.items()) or "no changes")
     rows = [[c.kind, c.name, c.before, c.after, c.path] for c in shown]
-    click.echo(rows_table(["change", "item", "before", "after", "where"], rows, fmt), nl=False)
+    click.echo(render_records(["change", "item", "before", "after", "where"], rows, fmt), nl=False)
 
 
 def main() -> None:

@@ -1,11 +1,21 @@
 """Typed errors: each carries what a person needs to fix the problem.
 
-The CLI turns every :class:`KgError` into one line on stderr and the error's ``exit_code``;
-anything else is a bug and keeps its traceback.
+Every error a user can cause is a :class:`KgError` and also the built-in exception that fits
+(``ValueError`` for bad input, ``LookupError`` for an unknown name, ``FileNotFoundError`` for a
+missing build, ``OSError`` for a store or a file that cannot be reached), so Python callers can
+catch either. The CLI turns every :class:`KgError` into one line on stderr and the error's
+``exit_code``; anything else is a bug and keeps its traceback.
+
+>>> try:
+...     raise UsageError("bad value", hint="Give a number.")
+... except ValueError as exc:
+...     print(exc.message, exc.exit_code)
+bad value 2
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 
@@ -23,7 +33,13 @@ class KgError(Exception):
         return self.message if not self.hint else f"{self.message}\n{self.hint}"
 
 
-class SourceSyntaxError(KgError):
+class UsageError(KgError, ValueError):
+    """Options that do not fit together, or a value of the wrong form."""
+
+    exit_code = 2
+
+
+class SourceSyntaxError(KgError, ValueError):
     """An input file (Turtle, TriG, YAML) cannot be parsed."""
 
     exit_code = 2
@@ -44,33 +60,33 @@ class SourceSyntaxError(KgError):
         self.column = column
 
 
-class DataError(KgError):
+class DataError(KgError, ValueError):
     """The data breaks a rule that parsing cannot see (for example a triple outside a graph)."""
 
     exit_code = 2
 
 
-class ValidationFailed(KgError):
+class ValidationFailed(KgError, ValueError):
     """SHACL validation found violations; ``violations`` lists them."""
 
     exit_code = 1
 
-    def __init__(self, violations: list[Any], *, message: str | None = None) -> None:
+    def __init__(self, violations: Sequence[Any], *, message: str | None = None) -> None:
         n = len(violations)
         super().__init__(
             message or f"the graph does not conform: {n} violation{'s' if n != 1 else ''}",
             hint="Run `kg validate` to list them, fix the data, then build again.",
         )
-        self.violations = violations
+        self.violations = list(violations)
 
 
-class NotBuilt(KgError):
+class NotBuilt(KgError, FileNotFoundError):
     """No built graph where one was expected."""
 
     exit_code = 2
 
 
-class QueryError(KgError):
+class QueryError(KgError, ValueError):
     """A SPARQL query cannot be parsed or run."""
 
     exit_code = 2
@@ -82,25 +98,38 @@ class UnsafeQuery(QueryError):
     exit_code = 2
 
 
-class UnknownQuery(QueryError):
+class UnknownQuery(QueryError, LookupError):
     """A name that is not in the query library."""
 
     exit_code = 2
 
 
-class StoreError(KgError):
+class UnknownEntity(KgError, LookupError):
+    """A name that names no entity of the graph, or several (``candidates`` lists them)."""
+
+    exit_code = 2
+
+    def __init__(
+        self, message: str, *, hint: str | None = None, candidates: Sequence[str] = ()
+    ) -> None:
+        super().__init__(message, hint=hint)
+        self.candidates = list(candidates)
+
+
+class StoreError(KgError, OSError):
     """A store cannot be opened or reached."""
 
     exit_code = 3
 
 
-class LandscapeFormatError(KgError):
-    """A landscape.yml that is not a landscape, or has wrong keys or types."""
+class OutputError(KgError, OSError):
+    """A file or folder the command must write cannot be written (permissions, a file where a
+    folder is needed, a full disk)."""
 
     exit_code = 2
 
 
-class UsageError(KgError):
-    """Options that do not fit together, or a value of the wrong form."""
+class LandscapeFormatError(KgError, ValueError):
+    """A landscape.yml that is not a landscape, or has wrong keys or types."""
 
     exit_code = 2

@@ -1,30 +1,110 @@
-"""Rendering answers: one renderer for every command that prints rows.
+"""Output formats: one registry of names and media types, one renderer, one negotiation.
 
-SELECT and ASK: ``table`` (aligned; labels instead of IRIs where known), ``csv``, ``tsv``,
-``json`` (SPARQL 1.1 Query Results JSON), ``xml`` (SPARQL Results XML) and ``md``. CSV, JSON and
-XML come from rdflib's own result serializers; rdflib has no TSV serializer, so TSV is written
-here to the SPARQL 1.1 TSV rules (terms in N-Triples syntax, as Oxigraph writes them). CONSTRUCT
-and DESCRIBE: ``ttl``, ``nt``, ``jsonld`` and ``trig``, by rdflib's serializers. A mismatch (a
-graph asked for as CSV, rows as Turtle) is a :class:`~kg.errors.UsageError`.
+Answers of SELECT and ASK print as ``table`` (aligned; labels instead of IRIs where known),
+``csv``, ``tsv`` (SPARQL 1.1 TSV: terms in N-Triples syntax), ``json`` and ``xml`` (the SPARQL
+1.1 results formats) or ``md``; answers of CONSTRUCT and DESCRIBE as ``ttl``, ``nt``, ``jsonld``
+or ``trig``. Computed tables (centrality, communities, timelines, the library listing) are
+*records* of plain Python values and print through the same writers; their ``json`` is a list
+of objects. A format that does not fit (a graph asked for as CSV) is a
+:class:`~kg.errors.UsageError`. :func:`negotiate` chooses a format for an HTTP ``Accept``
+header by RFC 9110's rules (python-mimeparse: the most specific range sets a type's quality).
+
+>>> negotiate("SELECT", "text/*;q=0.9, text/csv;q=0.1")
+'tsv'
+>>> print(render_records(["name", "n"], [["Docker", 3]], "md"), end="")
+| name | n |
+| --- | --- |
+| Docker | 3 |
 """
 
 from __future__ import annotations
 
+import csv
 import io
+import json
+import re
 import unicodedata
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
 
 from kg.errors import UsageError
-from kg.namespaces import PREFIXES, shorten
+from kg.namespaces import PREFIXES, XSD, shorten
+from kg.store import Answer
+from kg.store.terms import to_ox
 
 if TYPE_CHECKING:
     from rdflib.term import Node
 
-    from kg.results import Answer
 
-ROW_FORMATS = ("table", "csv", "tsv", "json", "xml", "md")
-GRAPH_FORMATS = ("ttl", "nt", "jsonld", "trig")
+@dataclass(frozen=True)
+class Format:
+    """A format: its name on the command line, its media type, what it can hold (``rows`` of
+    an answer, a ``graph``, or ``records``), and other names clients use for it."""
+
+    name: str
+    media_type: str
+    holds: frozenset[str]
+    aliases: tuple[str, ...] = ()
+
+
+_ROWS, _GRAPH, _RECORDS = "rows", "graph", "records"
+FORMATS: dict[str, Format] = {
+    f.name: f
+    for f in (
+        Format("table", "text/plain", frozenset({_ROWS, _RECORDS})),
+        Format("csv", "text/csv", frozenset({_ROWS, _RECORDS})),
+        Format("tsv", "text/tab-separated-values", frozenset({_ROWS, _RECORDS})),
+        Format(
+            "json",
+            "application/sparql-results+json",
+            frozenset({_ROWS, _RECORDS}),
+            ("application/json",),
+        ),
+        Format(
+            "xml",
+            "application/sparql-results+xml",
+            frozenset({_ROWS, _RECORDS}),
+            ("application/xml", "text/xml"),
+        ),
+        Format("md", "text/markdown", frozenset({_ROWS, _RECORDS})),
+        Format(
+            "ttl",
+            "text/turtle",
+            frozenset({_GRAPH}),
+            ("application/x-turtle", "application/turtle", "turtle"),
+        ),
+        Format("nt", "application/n-triples", frozenset({_GRAPH}), ("text/plain", "ntriples")),
+        Format(
+            "jsonld",
+            "application/ld+json",
+            frozenset({_GRAPH}),
+            ("application/x-json+ld", "application/json+ld", "json-ld"),
+        ),
+        Format("trig", "application/trig", frozenset({_GRAPH})),
+    )
+}
+ROW_FORMATS = tuple(n for n, f in FORMATS.items() if _ROWS in f.holds)
+GRAPH_FORMATS = tuple(n for n, f in FORMATS.items() if _GRAPH in f.holds)
+RECORD_FORMATS = tuple(n for n, f in FORMATS.items() if _RECORDS in f.holds)
+#: What an HTTP endpoint serves for each kind of query, the default first.
+SERVED = {
+    "rows": ("json", "xml", "csv", "tsv"),
+    "graph": ("ttl", "nt", "jsonld"),
+}
+
+
+def media_type(fmt: str) -> str:
+    """The media type of a format, with ``charset=utf-8`` for text types."""
+    media = FORMATS[fmt].media_type
+    return media + ("; charset=utf-8" if media.startswith("text/") else "")
+
+
+def _choices(names: Sequence[str]) -> str:
+    return f"{', '.join(names[:-1])} or {names[-1]}"
+
+
+# --- answers ------------------------------------------------------------------------------
 
 
 def render(
@@ -43,13 +123,12 @@ def render(
         if fmt not in GRAPH_FORMATS:
             raise UsageError(
                 f"a CONSTRUCT or DESCRIBE answers a graph: use --format "
-                f"{', '.join(GRAPH_FORMATS[:-1])} or {GRAPH_FORMATS[-1]}, not {fmt}"
+                f"{_choices(GRAPH_FORMATS)}, not {fmt}"
             )
         return render_graph(answer, fmt)
     if fmt in GRAPH_FORMATS:
         raise UsageError(
-            f"--format {fmt} is for CONSTRUCT and DESCRIBE; use "
-            f"{', '.join(ROW_FORMATS[:-1])} or {ROW_FORMATS[-1]}"
+            f"--format {fmt} is for CONSTRUCT and DESCRIBE; use {_choices(ROW_FORMATS)}"
         )
     if fmt not in ROW_FORMATS:
         raise UsageError(f"unknown format {fmt!r}", hint=f"Use one of {', '.join(ROW_FORMATS)}.")
@@ -63,11 +142,15 @@ def render(
         return table(answer.vars, cells) if fmt == "table" else markdown(answer.vars, cells)
     if fmt == "tsv":
         return tsv(answer)
+    if fmt == "csv":
+        return _csv(
+            answer.vars, [["" if t is None else str(t) for t in row] for row in answer.rows]
+        )
     return _rdflib_result(answer, fmt)
 
 
 def _rdflib_result(answer: Answer, fmt: str) -> str:
-    """CSV, JSON or XML by rdflib's own SPARQL result serializers."""
+    """JSON or XML by rdflib's own SPARQL result serializers."""
     from rdflib.query import Result
     from rdflib.term import Identifier, Variable
 
@@ -91,23 +174,49 @@ def _rdflib_result(answer: Answer, fmt: str) -> str:
 
 
 def tsv(answer: Answer) -> str:
-    """SPARQL 1.1 TSV: a header of ``?vars``, then terms in N-Triples syntax (written by
-    Oxigraph), tabs and line breaks inside them escaped. rdflib has no TSV serializer."""
-    from kg.store import to_ox
-
+    """SPARQL 1.1 TSV: a header of ``?vars``, then terms in N-Triples syntax (written by the
+    engine; numbers and booleans in their short form, as the format allows), tabs and line
+    breaks inside them escaped."""
     lines = ["\t".join(f"?{v}" for v in answer.vars)]
     for row in answer.rows:
-        lines.append("\t".join("" if t is None else _escape_tsv(str(to_ox(t))) for t in row))
+        lines.append("\t".join("" if t is None else _escape_tsv(_tsv_term(t)) for t in row))
     return "\n".join(lines) + "\n"
+
+
+_SHORT = {
+    XSD + "integer": re.compile(r"[+-]?\d+"),
+    XSD + "decimal": re.compile(r"[+-]?\d*\.\d+"),
+    XSD + "double": re.compile(r"[+-]?(\d+\.?\d*|\.\d+)[eE][+-]?\d+"),
+    XSD + "boolean": re.compile(r"true|false"),
+}
+
+
+def _tsv_term(term: Node) -> str:
+    from rdflib import Literal
+
+    if isinstance(term, Literal) and term.datatype is not None:
+        short = _SHORT.get(str(term.datatype))
+        if short is not None and short.fullmatch(str(term)):
+            return str(term)
+    return str(to_ox(term))
 
 
 def _escape_tsv(text: str) -> str:
     return text.replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
 
 
+def _csv(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    """RFC 4180 CSV (SPARQL 1.1 CSV for answers: IRIs and literals as plain text)."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow(headers)
+    writer.writerows(rows)
+    return buf.getvalue()
+
+
 def cell(term: Node | None, *, labels: Mapping[str, str] | None = None) -> str:
     """How a term reads in a table: its label when known, else a prefixed name or the value."""
-    from rdflib import BNode, Literal, URIRef
+    from rdflib import BNode, URIRef
 
     if term is None:
         return ""
@@ -118,8 +227,6 @@ def cell(term: Node | None, *, labels: Mapping[str, str] | None = None) -> str:
         return shorten(iri, prefixes=PREFIXES).strip("<>")
     if isinstance(term, BNode):
         return f"_:{term}"
-    if isinstance(term, Literal):
-        return str(term)
     return str(term)
 
 
@@ -152,6 +259,8 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
 
 
 def markdown(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    """A Markdown table (pipes in cells escaped)."""
+
     def esc(text: str) -> str:
         return _clean(text).replace("|", "\\|")
 
@@ -185,36 +294,76 @@ def render_graph(answer: Answer, fmt: str) -> str:
     return text if text.endswith("\n") else text + "\n"
 
 
-def rows_table(headers: Sequence[str], rows: Sequence[Sequence[object]], fmt: str = "table") -> str:
-    """Plain Python rows (for analysis output) in any row format."""
-    import csv
-    import json
+# --- records: computed tables of plain values -------------------------------------------------
 
-    text_rows = [["" if v is None else _fmt_value(v) for v in row] for row in rows]
+
+def render_records(headers: Sequence[str], rows: Sequence[Sequence[object]], fmt: str) -> str:
+    """Plain Python rows (text, numbers, dates, lists) in any record format: ``table``, ``md``
+    and ``csv`` write each value as text (floats to 6 significant digits, lists joined with
+    "; "); ``tsv`` and ``xml`` write them as literals, the same dialects as query answers;
+    ``json`` writes a list of objects, values as they are."""
+    if fmt not in RECORD_FORMATS:
+        raise UsageError(f"unknown format {fmt!r}", hint=f"Use one of {_choices(RECORD_FORMATS)}.")
+    if fmt == "json":
+        records = [dict(zip(headers, row, strict=True)) for row in rows]
+        return json.dumps(records, indent=2, ensure_ascii=False, default=str) + "\n"
+    if fmt in ("tsv", "xml"):
+        answer = Answer.from_records(headers, [[_plain(v) for v in row] for row in rows])
+        return render(answer, fmt)
+    text_rows = [["" if v is None else value_text(v) for v in row] for row in rows]
     if fmt == "table":
         return table(headers, text_rows)
     if fmt == "md":
         return markdown(headers, text_rows)
-    if fmt in ("csv", "tsv"):
-        buf = io.StringIO()
-        writer = csv.writer(buf, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
-        writer.writerow(headers)
-        writer.writerows(text_rows)
-        return buf.getvalue()
-    if fmt == "json":
-        return (
-            json.dumps(
-                [dict(zip(headers, row, strict=True)) for row in rows], indent=2, default=str
-            )
-            + "\n"
-        )
-    raise UsageError(f"unknown format {fmt!r}", hint="Use table, csv, tsv, json or md.")
+    return _csv(headers, text_rows)
 
 
-def _fmt_value(value: object) -> str:
+def _plain(value: object) -> object:
+    if isinstance(value, list | tuple | set):
+        return "; ".join(str(v) for v in value)
+    return value
+
+
+def value_text(value: object) -> str:
+    """A plain value as a cell: floats to 6 significant digits, lists joined with "; "."""
     if isinstance(value, float):
         return f"{value:.6g}"
+    if isinstance(value, list | tuple | set):
+        return "; ".join(value_text(v) for v in value)
     return str(value)
 
 
-LabelLookup = Callable[[Sequence[str]], Mapping[str, str]]
+# --- negotiation ------------------------------------------------------------------------------
+
+
+def negotiate(kind: str, accept: str | None, fmt: str | None = None) -> str:
+    """The answer format for a query of ``kind`` (SELECT, ASK, CONSTRUCT or DESCRIBE): the
+    ``format`` parameter when it names one that fits (a name such as ``csv`` or a media type:
+    clients such as SPARQLWrapper send either), else the client's preferred type among those
+    served (RFC 9110 by python-mimeparse), else JSON (SELECT, ASK) or Turtle (CONSTRUCT,
+    DESCRIBE)."""
+    import mimeparse
+
+    served = SERVED["graph" if kind in ("CONSTRUCT", "DESCRIBE") else "rows"]
+    by_name: dict[str, str] = {}
+    for name in served:
+        f = FORMATS[name]
+        by_name[name] = name
+        by_name[f.media_type] = name
+        for alias in f.aliases:
+            by_name.setdefault(alias, name)
+    if fmt:
+        chosen = by_name.get(fmt.strip().lower())
+        if chosen:
+            return chosen
+    default = served[0]
+    if not accept:
+        return default
+    # mimeparse breaks ties by the last entry: the default goes last.
+    offered = [m for m in by_name if "/" in m and by_name[m] != default]
+    offered += [m for m in by_name if "/" in m and by_name[m] == default]
+    try:
+        best = mimeparse.best_match(offered, accept)
+    except (ValueError, IndexError):
+        return default
+    return by_name.get(best, default)

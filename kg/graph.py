@@ -1,28 +1,55 @@
-"""The :class:`KnowledgeGraph` facade: one object that composes the pipeline's stages."""
+"""The :class:`KnowledgeGraph` facade: one object that composes the pipeline's stages.
+
+It hands every call on to the stage that owns it and holds no SPARQL of its own, so the Python
+API and the CLI give the same answers.
+
+>>> from kg import KnowledgeGraph
+>>> with KnowledgeGraph.open() as g:                          # doctest: +SKIP
+...     g.query("acquisitions-by", acquirer="kg:docker")
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
+from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
-from kg.namespaces import ECO, RDFS, SKOS
+from kg import analysis, build, history, labels, query, resources, stats, views, viz
+from kg.errors import NotBuilt, UsageError
+from kg.store import MEMORY, OxigraphStore, Store, default_spec, open_store
+from kg.validate import Violation, validate_store
 
 if TYPE_CHECKING:
+    import networkx as nx
     from rdflib.term import Node
 
-    from kg.results import Answer
-    from kg.store import Store
-    from kg.validate import Violation
-    from kg.viz import Page
+    from kg.analysis import Scores
+    from kg.history import TimelineEvent
+    from kg.store import Answer
+
+Note = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class Owner:
+    """One owner of an entity on a day: the direct owner has ``links`` 1, its owner 2, ..."""
+
+    owner: str
+    label: str
+    links: int
+    since: str | None
+    until: str | None
+    chain: str
 
 
 class KnowledgeGraph:
     """The container ecosystem as a queryable, analysable graph.
 
-    >>> from kg import KnowledgeGraph
-    >>> g = KnowledgeGraph.load()                       # doctest: +SKIP
-    >>> g.query("acquisitions-by", acquirer="kg:docker")  # doctest: +SKIP
+    Open it with :meth:`open` (the built graph, or a named store), ask it with :meth:`query`,
+    analyse it with :meth:`to_networkx` and :meth:`centrality`, draw it with :meth:`to_html`.
+    It is a context manager: ``close()`` releases the store.
     """
 
     def __init__(self, store: Store, *, as_of: str | None = None) -> None:
@@ -32,29 +59,64 @@ class KnowledgeGraph:
     # --- opening -------------------------------------------------------------------------
 
     @classmethod
+    def open(
+        cls,
+        path: str | Path | None = None,
+        store: str | None = None,
+        *,
+        as_of: str | None = None,
+        note: Note | None = None,
+    ) -> KnowledgeGraph:
+        """The built graph.
+
+        ``path`` is a build folder (default: ``dist/`` of the workspace, ``$KG_HOME`` or the
+        current folder); ``store`` a store spec (``memory``, ``oxigraph:PATH``,
+        ``sparql:URL``; default ``$KG_STORE``, else ``memory``, which opens ``path``). When
+        nothing is built, the data is read directly (unvalidated; ``note`` is told so).
+        ``as_of`` gives the graph as it was on that date.
+        """
+        spec = store or default_spec()
+        dist = Path(path) if path is not None else None
+        if dist is not None and spec != MEMORY:
+            raise UsageError(
+                f"a build folder ({dist}) and another store ({spec}) were both given",
+                hint="Give one: path= opens a build, store= a store.",
+            )
+        if spec == MEMORY:
+            opened: Store = cls._open_build(dist, note)
+        else:
+            opened = open_store(spec)
+        if as_of:
+            opened = history.as_of_store(opened, as_of)
+        return cls(opened, as_of=as_of)
+
+    @staticmethod
+    def _open_build(dist: Path | None, note: Note | None) -> Store:
+        folder = dist or resources.dist_dir()
+        try:
+            store = open_store(MEMORY, dist=folder)
+        except NotBuilt:
+            if note:
+                note(
+                    f"note: no build in {folder}; reading the data directly "
+                    "(run `kg build` to validate and cache it)"
+                )
+            return build.load_unbuilt()
+        if note and build.is_stale(folder):
+            note(f"note: {folder} is older than the data; run `kg build` to refresh it")
+        return store
+
+    @classmethod
     def load(
         cls,
         *,
         store: str | None = None,
         dist: Path | None = None,
         as_of: str | None = None,
-        note: Callable[[str], None] | None = None,
+        note: Note | None = None,
     ) -> KnowledgeGraph:
-        """The built graph. ``store`` is ``memory`` (default: ``dist/`` reloaded, or the data
-        read directly when nothing is built), ``oxigraph:PATH`` or ``sparql:URL``; ``as_of``
-        gives the graph as it was on that date."""
-        import os
-
-        from kg.build import load as load_memory
-        from kg.store import open_store
-
-        spec = store or os.environ.get("KG_STORE") or "memory"
-        opened = load_memory(dist=dist, note=note) if spec == "memory" else open_store(spec)
-        if as_of:
-            from kg.history import as_of_store
-
-            opened = as_of_store(opened, as_of)
-        return cls(opened, as_of=as_of)
+        """:meth:`open` under its earlier name (``dist`` is ``path``)."""
+        return cls.open(dist, store if dist is None else None, as_of=as_of, note=note)
 
     @classmethod
     def build(
@@ -66,102 +128,85 @@ class KnowledgeGraph:
         store: str | None = None,
     ) -> KnowledgeGraph:
         """Build from the sources, validate, write ``dist/``; load ``store`` too when given."""
-        from kg.build import build
-        from kg.store import open_store
-
-        target = open_store(store, create=True) if store and store != "memory" else None
-        result = build(validate=validate, out=out, formats=formats, target=target)
+        target = open_store(store, create=True) if store and store != MEMORY else None
+        result = build.build(validate=validate, out=out, formats=formats, target=target)
         return cls(target or result.store)
 
     # --- querying ------------------------------------------------------------------------
 
     def query(self, text_or_name: str, /, **bindings: Node | str) -> Answer:
         """Run a SPARQL query, or a library query by name, with variables bound by keyword
-        (``acquirer="kg:docker"``). Returns an :class:`~kg.results.Answer`: iterate it for rows
+        (``acquirer="kg:docker"``). Returns an :class:`~kg.store.Answer`: iterate it for rows
         as dicts. A library query takes only the parameters it declares (``kg query --list``)."""
-        from kg.query import execute
-
-        return execute(self.store, text_or_name, bindings=bindings)
+        return query.execute(self.store, text_or_name, bindings=bindings)
 
     def query_df(self, text_or_name: str, /, **bindings: Node | str) -> Any:
         """The rows of a SELECT as a pandas DataFrame (literals as Python values)."""
-        try:
-            import pandas as pd
-        except ImportError as exc:  # pragma: no cover - depends on the environment
-            from kg.errors import UsageError
-
-            raise UsageError(
-                "query_df needs pandas", hint="pip install 'container-kg[pandas]'"
-            ) from exc
+        pd = _pandas("query_df")
         answer = self.query(text_or_name, **bindings)
         if answer.kind != "SELECT":
-            from kg.errors import UsageError
-
             raise UsageError(f"query_df needs a SELECT query, not {answer.kind}")
         return pd.DataFrame(answer.to_python(), columns=answer.vars)
 
     def labels(self, iris: Iterable[str]) -> dict[str, str]:
-        """The rdfs:label (else skos:prefLabel) of each IRI that has one."""
-        wanted = sorted({i for i in iris if i.startswith(("http://", "https://", "urn:"))})
-        if not wanted:
-            return {}
-        values = " ".join(f"<{i}>" for i in wanted if ">" not in i and " " not in i)
-        answer = self.store.query(
-            # rdfs:label first; where sources give several, the longest (the fullest name),
-            # so the choice is the same on every run and every store.
-            f"SELECT ?s (MAX(CONCAT(STR(1000 + STRLEN(?l)), ?l)) AS ?label) WHERE {{ "
-            f"VALUES ?s {{ {values} }} "
-            f"{{ ?s <{RDFS}label> ?l }} UNION "
-            f"{{ ?s <{SKOS}prefLabel>|<http://purl.org/dc/terms/title> ?l "
-            f"FILTER NOT EXISTS {{ ?s <{RDFS}label> ?x }} }} "
-            f"}} GROUP BY ?s"
-        )
-        return {str(s): str(label)[4:] for s, label in answer.rows if label is not None}
+        """The label of each IRI that has one (:mod:`kg.labels` says which, when several)."""
+        return labels.labels(self.store, iris)
+
+    def label(self, iri: str) -> str:
+        """One IRI's label (its last segment when it has none)."""
+        return labels.label(self.store, iri)
+
+    def resolve(self, name: str) -> str:
+        """The IRI of the entity ``name`` names: an IRI, a prefixed name, a label or another
+        name, case-insensitively (:func:`kg.labels.resolve`)."""
+        return labels.resolve(self.store, name)
 
     # --- checking and counting ----------------------------------------------------------
 
     def validate(self) -> list[Violation]:
-        from kg.validate import validate_store
-
         return validate_store(self.store)
 
-    def stats(self) -> dict[str, Any]:
+    def stats(self) -> stats.Stats:
         """Triples, entities per class, events per type, and the sources with their sizes."""
-        store = self.store
-        triples = store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").rows[0][0]
-        quads = store.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }").rows[0][0]
-        per_class = store.query(
-            f"""SELECT ?class (COUNT(DISTINCT ?e) AS ?n) WHERE {{
-                  ?e a ?class . FILTER(STRSTARTS(STR(?class), "{ECO}"))
-                  FILTER NOT EXISTS {{ ?class <{RDFS}subClassOf>+ <{ECO}Event> }}
-                  FILTER(?class != <{ECO}Event>)
-                }} GROUP BY ?class ORDER BY DESC(?n) ?class"""
-        )
-        events = store.query(
-            f"""SELECT ?type (COUNT(DISTINCT ?e) AS ?n) (COUNT(DISTINCT ?dated) AS ?dn) WHERE {{
-                  ?e a ?type . ?type <{RDFS}subClassOf>+ <{ECO}Event> .
-                  OPTIONAL {{ ?e <{ECO}date> ?d . BIND(?e AS ?dated) }}
-                }} GROUP BY ?type ORDER BY DESC(?n) ?type"""
-        )
-        sources = store.query(
-            f"""SELECT ?g (SAMPLE(?title) AS ?t) (COUNT(*) AS ?n) WHERE {{
-                  GRAPH ?g {{ ?s ?p ?o }}
-                  OPTIONAL {{ ?g <http://purl.org/dc/terms/title>|<{RDFS}label> ?title }}
-                }} GROUP BY ?g ORDER BY DESC(?n) ?g"""
+        return stats.stats(self.store)
+
+    # --- history -------------------------------------------------------------------------
+
+    def timeline(
+        self,
+        entity: str | None = None,
+        *,
+        start: str | None = None,
+        end: str | None = None,
+        types: Iterable[str] = (),
+        undated: bool = False,
+    ) -> list[TimelineEvent]:
+        """The dated events in date order, for the whole graph or one entity
+        (:func:`kg.history.timeline`)."""
+        return history.timeline(
+            self.store, entity, start=start, end=end, types=types, undated=undated
         )
 
-        def num(term: Node | None) -> int:
-            return int(str(term)) if term is not None else 0
-
-        return {
-            "triples": num(triples),
-            "quads": num(quads),
-            "classes": [(str(c), num(n)) for c, n in per_class.rows],
-            "events": [(str(t), num(n), num(d)) for t, n, d in events.rows],
-            "sources": [
-                (str(g), None if t is None else str(t), num(n)) for g, t, n in sources.rows
-            ],
-        }
+    def owner_on(self, entity: str, date: str | None = None) -> list[Owner]:
+        """Every owner of ``entity`` on ``date`` (default today), nearest first: the library
+        query ``owner-on``. An empty list: nobody owned it that day."""
+        bindings: dict[str, Node | str] = {"entity": self.resolve(entity)}
+        if date is not None:
+            bindings["date"] = date
+        answer = query.execute(self.store, "owner-on", bindings=bindings)
+        owners = [str(row["owner"]) for row in answer.dicts()]
+        names = labels.labels(self.store, owners, complete=True)
+        return [
+            Owner(
+                owner=str(row["owner"]),
+                label=names[str(row["owner"])],
+                links=int(str(row["links"])),
+                since=None if row["since"] is None else str(row["since"]),
+                until=None if row["until"] is None else str(row["until"]),
+                chain=str(row["chain"]),
+            )
+            for row in answer.dicts()
+        ]
 
     # --- analysis: views, centrality, communities --------------------------------------
 
@@ -171,13 +216,11 @@ class KnowledgeGraph:
         *,
         as_of: str | None = None,
         include_schema: bool = False,
-    ) -> Any:
-        """The graph seen through a view (``kg.project.VIEWS``) as a ``networkx.MultiDiGraph``:
-        nodes are IRIs with label, type, categories, homepage, founding date and sources;
-        edges carry the relation, its date and weight."""
-        from kg.project import project
-
-        return project(self.store, view, as_of=as_of, include_schema=include_schema)
+    ) -> nx.MultiDiGraph:
+        """The graph seen through a view (:data:`kg.views.VIEWS`) as a
+        ``networkx.MultiDiGraph``: nodes are IRIs with label, type, categories, homepage,
+        founding date and sources; edges carry the relation, its date and weight."""
+        return views.project(self.store, view, as_of=as_of, include_schema=include_schema)
 
     def centrality(
         self,
@@ -185,24 +228,25 @@ class KnowledgeGraph:
         *,
         view: str = "organizations",
         as_of: str | None = None,
-        as_frame: bool | None = None,
+    ) -> Scores:
+        """Each node's score for ``metric`` (:data:`kg.analysis.METRICS`) in ``view``, a dict
+        of IRI to score whose ``method`` says how it was computed."""
+        return analysis.centrality(self.to_networkx(view, as_of=as_of), metric)
+
+    def centrality_df(
+        self,
+        metric: str = "pagerank",
+        *,
+        view: str = "organizations",
+        as_of: str | None = None,
     ) -> Any:
-        """Each node's score for ``metric`` (``kg.analysis.METRICS``) in ``view``: a pandas
-        DataFrame (columns iri, label, type, score; highest first) when pandas is installed,
-        else a dict of IRI to score. ``as_frame`` forces one or the other."""
-        from kg.analysis import centrality, ranking
-
+        """:meth:`centrality` as a pandas DataFrame: iri, label, type, score, highest first."""
+        pd = _pandas("centrality_df")
         graph = self.to_networkx(view, as_of=as_of)
-        scores = centrality(graph, metric)
-        if as_frame is None:
-            import importlib.util
-
-            as_frame = importlib.util.find_spec("pandas") is not None
-        if not as_frame:
-            return dict(scores)
-        import pandas as pd
-
-        frame = pd.DataFrame(ranking(graph, scores), columns=["iri", "label", "type", metric])
+        scores = analysis.centrality(graph, metric)
+        frame = pd.DataFrame(
+            analysis.ranking(graph, scores), columns=["iri", "label", "type", metric]
+        )
         frame.attrs["method"] = scores.method
         return frame
 
@@ -210,9 +254,21 @@ class KnowledgeGraph:
         self, *, view: str = "organizations", as_of: str | None = None, seed: int = 42
     ) -> list[set[str]]:
         """Louvain communities of ``view`` (sets of IRIs, largest first; ``seed`` fixes them)."""
-        from kg.analysis import communities
+        return analysis.communities(self.to_networkx(view, as_of=as_of), seed=seed)
 
-        return communities(self.to_networkx(view, as_of=as_of), seed=seed)
+    def export(
+        self,
+        path: str | Path,
+        *,
+        view: str = "organizations",
+        fmt: str = "graphml",
+        as_of: str | None = None,
+        include_schema: bool = False,
+    ) -> list[Path]:
+        """Write a view to a file (``graphml``, ``gexf``, ``json`` or ``csv``); returns the
+        files written (CSV writes the nodes beside the edges)."""
+        graph = self.to_networkx(view, as_of=as_of, include_schema=include_schema)
+        return views.export(graph, path, fmt)
 
     # --- pages -------------------------------------------------------------------------
 
@@ -226,15 +282,12 @@ class KnowledgeGraph:
         title: str | None = None,
         as_of: str | None = None,
         **options: Any,
-    ) -> Page:
-        """An interactive page of a view (see ``kg.project.VIEWS``), written to ``path`` when
-        given. The :class:`~kg.viz.Page` shows itself inline in Jupyter; the file opens in any
-        browser with no network. ``as_of`` projects the graph as it was on that date; other
-        options go to :func:`kg.viz.render_html`."""
-        from kg import viz
-        from kg.project import project
-
-        graph = project(self.store, view, as_of=as_of)
+    ) -> viz.Page:
+        """An interactive page of a view, written to ``path`` when given. The
+        :class:`~kg.viz.Page` shows itself inline in Jupyter; the file opens in any browser
+        with no network. ``as_of`` projects the graph as it was on that date; other options go
+        to :func:`kg.viz.page`."""
+        graph = self.to_networkx(view, as_of=as_of)
         when = as_of or self.as_of
         title = title or f"container-kg: {view}" + (f" as of {when}" if when else "")
         page = viz.page(graph, title=title, color_by=color_by, size_by=size_by, **options)
@@ -242,8 +295,41 @@ class KnowledgeGraph:
             page.save(path)
         return page
 
+    # --- the object ----------------------------------------------------------------------
+
+    def close(self) -> None:
+        """Release the store (an on-disk store's lock, a server's connections)."""
+        self.store.close()
+
+    def __enter__(self) -> KnowledgeGraph:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
     def __len__(self) -> int:
-        return len(self.store)
+        """The number of distinct triples (the merged graph), counted by the engine."""
+        return self.store.count()
 
     def __repr__(self) -> str:
-        return f"<KnowledgeGraph store={self.store.spec} quads={len(self.store)}>"
+        when = f" as_of={self.as_of}" if self.as_of else ""
+        return (
+            f"<KnowledgeGraph store={self.store.spec}{when} triples={self.store.count():,} "
+            f"quads={self.store.quad_count():,}>"
+        )
+
+
+def _pandas(what: str) -> Any:
+    try:
+        import pandas as pd
+    except ImportError as exc:  # pragma: no cover - depends on the environment
+        raise UsageError(f"{what} needs pandas", hint="pip install 'container-kg[pandas]'") from exc
+    return pd
+
+
+__all__ = ["KnowledgeGraph", "Owner", "OxigraphStore"]

@@ -48,4 +48,4 @@ def imports_dir() -> Path:
 
 
 def queries_dir() -> Path:
-    return _PACKAGE / "queries"
+    return _PACKAGE / "sparql" / "queries"

@@ -7,16 +7,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import pyoxigraph as ox
-
 from kg import resources
 from kg.errors import SourceSyntaxError
 from kg.namespaces import RDFS, SH, shorten
+from kg.sources import SourceFile, curated_files, parse_file
+from kg.store import Quad, Store, Triple
+from kg.store.terms import from_ox
 
 if TYPE_CHECKING:
     from rdflib import Graph
-
-    from kg.store import Store
 
 
 @dataclass(frozen=True)
@@ -38,11 +37,9 @@ class Violation:
         return f"{who}{where}: {self.message}"
 
 
-def union_graph(triples: Iterable[ox.Triple | ox.Quad]) -> Graph:
+def union_graph(triples: Iterable[Triple | Quad]) -> Graph:
     """The merged graph as one rdflib graph (what pySHACL reads)."""
     from rdflib import Graph
-
-    from kg.store import from_ox
 
     graph = Graph()
     add = graph.add
@@ -103,15 +100,13 @@ def validate_store(store: Store, *, shapes: Path | None = None) -> list[Violatio
 def validate_files(paths: Iterable[Path], *, shapes: Path | None = None) -> list[Violation]:
     """Validate files in the context of the ontology and the curated data (so they may refer
     to its categories and organisations); report the violations about the files' own subjects."""
-    from kg.build import SourceFile, parse_file, source_files
-
-    context: list[ox.Quad] = []
-    for source in source_files(imports=Path("/nonexistent-imports")):
+    context: list[Quad] = []
+    for source in curated_files():
         context.extend(parse_file(source))
-    own: list[ox.Quad] = []
+    own: list[Quad] = []
     for path in paths:
         default = None if path.suffix == ".trig" else path.resolve().as_uri()
         own.extend(parse_file(SourceFile(path, default)))
-    subjects = {str(q.subject.value) for q in own if not isinstance(q.subject, ox.Triple)}
+    subjects = {str(q.subject.value) for q in own if not isinstance(q.subject, Triple)}
     violations = validate_graph(union_graph([*context, *own]), load_shapes(shapes))
     return [v for v in violations if v.focus in subjects]

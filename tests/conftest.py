@@ -63,8 +63,8 @@ ESSAY_DATA = REPO / "data" / "essay-2015.trig"
 @pytest.fixture(scope="session")
 def essay_graph():  # type: ignore[no-untyped-def]
     """A KnowledgeGraph of the ontology and data/essay-2015.trig only (not data/history)."""
-    from kg.build import SourceFile, ontology_files, read_sources
     from kg.graph import KnowledgeGraph
+    from kg.sources import SourceFile, ontology_files, read_sources
 
     return KnowledgeGraph(read_sources([*ontology_files(), SourceFile(ESSAY_DATA, None)]))
 

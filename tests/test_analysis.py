@@ -23,17 +23,17 @@ from kg.analysis import (
     centrality,
     communities,
     describe_communities,
-    directed,
     ranking,
-    undirected,
     write_scores,
 )
-from kg.build import SourceFile, build, ontology_files, read_sources
+from kg.analysis.metrics import directed, undirected
+from kg.build import build
 from kg.cli import cli
 from kg.errors import UsageError
 from kg.namespaces import ECO, KG
-from kg.project import project
+from kg.sources import SourceFile, ontology_files, read_sources
 from kg.store import OxigraphStore
+from kg.views import project
 from tests.conftest import FIXTURES
 
 TINY = FIXTURES / "analysis" / "tiny.trig"
@@ -448,9 +448,10 @@ def test_help_has_examples(runner: CliRunner, command: str) -> None:
 def test_knowledge_graph_methods(kg_graph: Any) -> None:
     g = kg_graph.to_networkx("organizations")
     assert KG + "docker" in g
-    as_dict = kg_graph.centrality("degree", as_frame=False)
+    as_dict = kg_graph.centrality("degree")
     assert isinstance(as_dict, dict) and set(as_dict) == set(g)
-    frame = kg_graph.centrality("pagerank")
+    assert as_dict.method == "exact"
+    frame = kg_graph.centrality_df("pagerank")
     assert list(frame.columns) == ["iri", "label", "type", "pagerank"]
     assert frame["pagerank"].is_monotonic_decreasing and len(frame) == g.number_of_nodes()
     assert frame.attrs["method"] == "exact"

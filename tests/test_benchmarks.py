@@ -17,7 +17,7 @@ import pytest
 from benchmarks.generate import synthetic_quads
 from benchmarks.run import HEADERS, Line, example_bindings, growth, strip_order_by
 from kg.namespaces import ECO, SKOS
-from kg.query import library
+from kg.sparql.library import library
 from tests.conftest import REPO
 
 # rdflib warns about its own deprecated calls, thousands of times per query

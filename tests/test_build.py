@@ -10,7 +10,11 @@ import pytest
 
 from kg import build as kgbuild
 from kg.errors import DataError, SourceSyntaxError, ValidationFailed
+from kg.graph import KnowledgeGraph
+from kg.history import add_derived
 from kg.namespaces import ESSAY_SOURCE, ONTOLOGY_GRAPH
+from kg.sources import read_sources, source_files
+from kg.store import OxigraphStore, open_dist
 
 SHAPES = Path(__file__).parent / "fixtures" / "shapes"
 
@@ -87,11 +91,11 @@ def test_a_failed_write_leaves_no_half_file(
     kgbuild.build(out=out, imports=tmp_path / "none", validate=False)
     before = (out / "kg.trig").read_bytes()
 
-    def broken(store, fh, *, fmt):  # type: ignore[no-untyped-def]
+    def broken(store, fh, fmt):  # type: ignore[no-untyped-def]
         fh.write(b"@prefix half: <")
         raise OSError("disk full")
 
-    monkeypatch.setattr(kgbuild, "_serialize", broken)
+    monkeypatch.setattr(OxigraphStore, "write", broken)
     with pytest.raises(OSError, match="disk full"):
         kgbuild.build(out=out, imports=tmp_path / "none", validate=False)
     assert (out / "kg.trig").read_bytes() == before
@@ -100,9 +104,9 @@ def test_a_failed_write_leaves_no_half_file(
 
 def test_load_reloads_dist_and_agrees_with_the_sources(workspace: Path) -> None:
     notes: list[str] = []
-    reloaded = kgbuild.load(dist=workspace / "dist", note=notes.append)
-    fresh = kgbuild.read_sources(kgbuild.source_files(imports=workspace / "imports"))
-    kgbuild.derive(fresh)  # the build adds the derived graphs (ownership) after parsing
+    reloaded = KnowledgeGraph.open(workspace / "dist", note=notes.append).store
+    fresh = read_sources(source_files(imports=workspace / "imports"))
+    add_derived(fresh)  # the build adds the derived graphs (ownership) after parsing
     assert len(reloaded) == len(fresh)
     assert sum(1 for _ in reloaded.quads()) == sum(1 for _ in fresh.quads())
     # Blank nodes get new names on each parse; every other triple is the same.
@@ -120,13 +124,13 @@ def _ground(triples):  # type: ignore[no-untyped-def]
 
 def test_load_without_a_build_says_so_in_one_line(tmp_path: Path) -> None:
     notes: list[str] = []
-    store = kgbuild.load(dist=tmp_path / "nothing", note=notes.append)
+    store = KnowledgeGraph.open(tmp_path / "nothing", note=notes.append).store
     assert len(store) > 1000
     assert len(notes) == 1 and "no build" in notes[0] and "kg build" in notes[0]
 
 
 def test_default_graph_is_a_set_even_when_two_sources_say_the_same(tmp_path: Path) -> None:
-    store = kgbuild.read_sources(kgbuild.source_files(imports=tmp_path))
+    store = read_sources(source_files(imports=tmp_path))
     answer = store.query(
         "SELECT (COUNT(*) AS ?n) WHERE { kg:docker-acquires-orchard a eco:Acquisition }"
     )
@@ -149,13 +153,13 @@ def test_stale_build_is_noticed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
 def test_load_opens_the_cache_and_a_change_never_reaches_it(tmp_path: Path) -> None:
     out = tmp_path / "dist"
     kgbuild.build(out=out, imports=tmp_path / "none", validate=False)
-    store = kgbuild.load(dist=out)
+    store = open_dist(out)
     assert store.copy_on_write and store.spec == "memory" and not store.persistent
     size = len(store)
     store.update('INSERT DATA { GRAPH kg:mine { kg:x rdfs:label "x" } }')
     assert not store.copy_on_write and store.path is None
     assert store.query("ASK { GRAPH kg:mine { kg:x ?p ?o } }").boolean
-    again = kgbuild.load(dist=out)
+    again = open_dist(out)
     assert len(again) == size
     assert not again.query("ASK { GRAPH kg:mine { kg:x ?p ?o } }").boolean
 
@@ -163,9 +167,9 @@ def test_load_opens_the_cache_and_a_change_never_reaches_it(tmp_path: Path) -> N
 def test_a_damaged_cache_falls_back_to_parsing(tmp_path: Path) -> None:
     out = tmp_path / "dist"
     kgbuild.build(out=out, imports=tmp_path / "none", validate=False)
-    size = len(kgbuild.load(dist=out))
-    shutil.rmtree(out / kgbuild.CACHE_DIR)
-    (out / kgbuild.CACHE_DIR).mkdir()
-    (out / kgbuild.CACHE_DIR / "CURRENT").write_text("not a database")
-    store = kgbuild.load(dist=out)
+    size = len(open_dist(out))
+    shutil.rmtree(out / kgbuild.COPY_DIR)
+    (out / kgbuild.COPY_DIR).mkdir()
+    (out / kgbuild.COPY_DIR / "CURRENT").write_text("not a database")
+    store = open_dist(out)
     assert not store.copy_on_write and len(store) == size

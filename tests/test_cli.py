@@ -121,7 +121,7 @@ def test_every_command_is_in_the_readme(path: tuple[str, ...]) -> None:
 def test_the_cli_knows_every_view_and_metric() -> None:
     from kg.analysis import METRICS
     from kg.cli import METRIC_NAMES, VIEW_NAMES
-    from kg.project import VIEWS
+    from kg.views import VIEWS
 
     assert tuple(VIEWS) == VIEW_NAMES
     assert set(METRIC_NAMES) == set(METRICS)

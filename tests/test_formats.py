@@ -16,9 +16,9 @@ from rdflib.namespace import XSD
 from rdflib.query import Result
 
 from kg.errors import UsageError
-from kg.formats import GRAPH_FORMATS, ROW_FORMATS, render, rows_table, table
+from kg.formats import GRAPH_FORMATS, ROW_FORMATS, render, render_records, table
 from kg.namespaces import ECO, KG, RDFS
-from kg.results import Answer
+from kg.store import Answer
 
 DOCKER = URIRef(KG + "docker")
 # Terms that break naive writers: a tab, a line break, quotes, a comma, a pipe, a language,
@@ -105,9 +105,7 @@ def test_xml_is_sparql_results_xml(answer: Answer) -> None:
 def test_tsv_header_and_terms(answer: Answer) -> None:
     lines = render(answer, "tsv").split("\n")
     assert lines[0] == "?s\t?label\t?value"
-    assert lines[1] == (
-        f'<{DOCKER}>\t"Docker, Inc."\t"2000"^^<http://www.w3.org/2001/XMLSchema#integer>'
-    )
+    assert lines[1] == (f'<{DOCKER}>\t"Docker, Inc."\t2000')
     # the tab and the line break inside the literal are escaped: one line, three cells
     assert len(lines[3].split("\t")) == 3
     assert lines[-1] == ""
@@ -230,14 +228,20 @@ def test_every_row_format_renders(answer: Answer) -> None:
 
 def test_rows_table_formats() -> None:
     headers, rows = ["name", "n"], [["a,b", 1], ["c", 2.123456789]]
-    assert list(csv.reader(io.StringIO(rows_table(headers, rows, "csv")))) == [
+    assert list(csv.reader(io.StringIO(render_records(headers, rows, "csv")))) == [
         ["name", "n"],
         ["a,b", "1"],
         ["c", "2.12346"],
     ]
-    assert rows_table(headers, rows, "tsv").splitlines()[1] == "a,b\t1"
-    assert json.loads(rows_table(headers, rows, "json"))[0] == {"name": "a,b", "n": 1}
-    assert rows_table(headers, rows, "md").splitlines()[2] == "| a,b | 1 |"
-    assert rows_table(headers, rows) == table(headers, [["a,b", "1"], ["c", "2.12346"]])
+    # One TSV dialect, the SPARQL one: text as a quoted literal, numbers bare.
+    assert render_records(headers, rows, "tsv").splitlines()[1] == '"a,b"\t1'
+    assert json.loads(render_records(headers, rows, "json"))[0] == {"name": "a,b", "n": 1}
+    assert render_records(headers, rows, "md").splitlines()[2] == "| a,b | 1 |"
+    assert render_records(headers, rows, "table") == table(
+        headers, [["a,b", "1"], ["c", "2.12346"]]
+    )
+    # XML is a row format too: records write SPARQL results XML.
+    xml = render_records(headers, rows, "xml")
+    assert "<literal>a,b</literal>" in xml
     with pytest.raises(UsageError):
-        rows_table(headers, rows, "xml")
+        render_records(headers, rows, "ttl")

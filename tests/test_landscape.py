@@ -21,17 +21,12 @@ import pytest
 import yaml
 
 from kg import resources
-from kg.build import SourceFile, build, ontology_files, parse_file, read_sources
+from kg.build import build
 from kg.cli import cli
 from kg.errors import LandscapeFormatError, SourceSyntaxError, UsageError
-from kg.importers.landscape import (
-    import_landscape,
-    read_landscape,
-    snapshot_date,
-    source_iri,
-)
-from kg.importers.landscape_diff import diff_landscapes, emit_changes
-from kg.importers.linking import (
+from kg.importers.landscape import import_landscape, read_landscape, snapshot_date
+from kg.importers.landscape.diff import diff_landscapes, emit_changes
+from kg.importers.landscape.linking import (
     CuratedIndex,
     Overrides,
     crunchbase_slug,
@@ -40,7 +35,9 @@ from kg.importers.linking import (
     org_key,
     slugify,
 )
+from kg.importers.landscape.read import source_iri
 from kg.namespaces import DCTERMS, ECO, KG, RDF, RDFS, SCHEMA, SKOS
+from kg.sources import SourceFile, ontology_files, parse_file, read_sources
 from kg.validate import union_graph, validate_graph
 from tests.conftest import FIXTURES, landscape_path
 
@@ -553,7 +550,7 @@ REAL = ["landscape-2018-12-28.yml", "landscape-2024-01-17.yml", "landscape-2026-
 
 @pytest.fixture(scope="module")
 def real_imports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
-    from kg.importers.linking import curated_index_default
+    from kg.importers.landscape.linking import curated_index_default
 
     index = curated_index_default()
     out = tmp_path_factory.mktemp("real") / "imports"
@@ -596,7 +593,7 @@ def test_real_file_counts_equal_the_yaml(real_imports: dict[str, object], name: 
     for iri in index.kinds:
         names[iri] |= index.label_keys(iri)
     data = read_yaml(landscape_path(name))
-    from kg.importers.landscape_map import category_iri
+    from kg.importers.landscape.mapping import category_iri
 
     for c in data["landscape"]:
         for s in c["subcategories"] or []:
@@ -713,7 +710,8 @@ def test_real_2026_builds_conforms_and_answers_the_essay_question(
     shutil.copy(out / "cncf-landscape-2026-08-07.trig", only_2026)
     result = build(out=tmp_path / "dist", imports=only_2026, formats=("nt",))
     assert result.violations == []
-    from kg.query import resolve, run
+    from kg.query import run
+    from kg.sparql.library import resolve
 
     text, _ = resolve("graduated-projects-of-essay-companies")
     answer = run(result.store, text)

@@ -17,11 +17,11 @@ import pytest
 from rdflib import Dataset, Graph, URIRef
 from rdflib.namespace import RDF
 
-from kg.build import SourceFile, ontology_files, read_sources
 from kg.graph import KnowledgeGraph
 from kg.namespaces import ECO, ESSAY_SOURCE, KG, shorten
-from kg.query import library
-from kg.results import Answer
+from kg.sources import SourceFile, ontology_files, read_sources
+from kg.sparql.library import library
+from kg.store import Answer
 from tests.conftest import ESSAY_DATA, FIXTURES, REPO
 
 HISTORY_FIXTURE = FIXTURES / "query" / "history.trig"
@@ -592,5 +592,5 @@ def test_library_files_are_package_data() -> None:
     # The wheel carries kg/ whole; the library lives inside the package.
     from kg import resources
 
-    assert resources.queries_dir() == Path(__file__).parents[1] / "kg" / "queries"
+    assert resources.queries_dir() == Path(__file__).parents[1] / "kg" / "sparql" / "queries"
     assert {p.stem for p in resources.queries_dir().glob("*.rq")} >= set(mine())

@@ -21,24 +21,17 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.query import Result
 
-from kg.build import SourceFile, ontology_files, read_sources
 from kg.cli import cli
 from kg.errors import QueryError, UnknownQuery, UnsafeQuery, UsageError
 from kg.graph import KnowledgeGraph
 from kg.namespaces import KG
-from kg.query import (
-    check,
-    execute,
-    get,
-    library,
-    parse_binding,
-    parse_library_file,
-    resolve,
-    run,
-)
-from kg.remote import SparqlStore
-from kg.results import Answer
-from kg.store import OxigraphStore, Store
+from kg.query import execute, run
+from kg.sources import SourceFile, ontology_files, read_sources
+from kg.sparql.bindings import parse_binding
+from kg.sparql.check import check
+from kg.sparql.library import get, library, parse_library_file, resolve
+from kg.store import Answer, OxigraphStore, Store
+from kg.store.remote import SparqlStore
 from tests.conftest import ESSAY_DATA
 
 KNOWN = "eco, kg, schema, org, skos, prov, dcterms, rdf, rdfs, owl, xsd"
@@ -469,7 +462,7 @@ def test_query_df(essay_graph: KnowledgeGraph) -> None:
 
 def test_pandas_is_imported_only_by_query_df() -> None:
     code = (
-        "import sys, kg, kg.cli, kg.query, kg.formats, kg.graph, kg.results\n"
+        "import sys, kg, kg.cli, kg.query, kg.formats, kg.graph, kg.store\n"
         "from click.testing import CliRunner\n"
         "CliRunner().invoke(kg.cli.cli, ['query', '--help'])\n"
         "print('pandas' in sys.modules)"

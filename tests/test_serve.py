@@ -33,12 +33,15 @@ from rdflib.namespace import RDFS
 from SPARQLWrapper import CSV, JSON, JSONLD, N3, POST, POSTDIRECTLY, TSV, TURTLE, XML, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
 
-from kg.build import SourceFile, parse_file, write_dist
+from kg.build import write_dist
+from kg.formats import negotiate
 from kg.namespaces import KG
-from kg.query import library
-from kg.serve import answer_html, example_bindings, example_text, negotiate, page_html
+from kg.serve import answer_html, example_text, page_html
+from kg.sources import SourceFile, parse_file
+from kg.sparql.library import example_bindings, library
 from kg.store import OxigraphStore
 from tests.conftest import FIXTURES
+from tests.helpers import browser as browser_helpers
 
 TINY = FIXTURES / "serve" / "tiny.trig"
 GLOBEX = 'Globex <script>alert(1)</script> "quoted"'
@@ -88,11 +91,10 @@ def test_library_examples_become_runnable_queries() -> None:
 
 
 def test_the_page_escapes_what_it_shows() -> None:
-    from kg.results import Answer
-    from kg.serve import QueryPool
+    from kg.store import Answer
 
     hostile = "</textarea><script>alert(2)</script>"
-    page = page_html(hostile, pool=QueryPool(None), error="<b>bad</b>")
+    page = page_html(hostile, timeout=10.0, max_rows=100, error="<b>bad</b>")
     assert "<script>alert(2)" not in page and "&lt;/textarea&gt;&lt;script&gt;" in page
     assert "<b>bad</b>" not in page
     answer = Answer("SELECT", vars=["c", "label"], rows=[(URIRef(KG + "globex"), Literal(GLOBEX))])
@@ -529,13 +531,12 @@ def test_the_page_works_in_a_browser(server: Server) -> None:
     the hostile label shows as text, nothing runs, nothing is fetched from elsewhere."""
     from playwright.sync_api import sync_playwright
 
-    from kg import viz
-
     requests: list[str] = []
     dialogs: list[str] = []
     with sync_playwright() as p:
         browser = p.chromium.launch(
-            executable_path=viz.chromium_path(), args=list(viz.CHROMIUM_ARGS)
+            executable_path=browser_helpers.chromium_path(),
+            args=list(browser_helpers.CHROMIUM_ARGS),
         )
         try:
             page = browser.new_page()

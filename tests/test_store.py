@@ -20,9 +20,10 @@ from rdflib import BNode, Literal, URIRef
 
 from kg.errors import StoreError, UsageError
 from kg.namespaces import KG, XSD
-from kg.query import execute, library
-from kg.serve import example_bindings
-from kg.store import OxigraphStore, Store, from_ox, normalise, open_store, to_ox
+from kg.query import execute
+from kg.sparql.library import example_bindings, library
+from kg.store import OxigraphStore, Store, open_store
+from kg.store.terms import from_ox, normalise, to_ox
 from tests.conftest import oxigraph_server
 
 DECIMAL = URIRef(XSD + "decimal")

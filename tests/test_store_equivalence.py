@@ -25,9 +25,11 @@ from benchmarks.run import (
     same_rows,
     strip_order_by,
 )
-from kg.build import load
-from kg.query import library, run
-from kg.store import OxigraphStore, from_ox, normalise
+from kg.query import run
+from kg.sparql.library import library
+from kg.store import OxigraphStore
+from kg.store import open_dist as load_dist
+from kg.store.terms import from_ox, normalise
 
 # rdflib warns about its own deprecated calls, thousands of times per query
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning:rdflib")
@@ -63,7 +65,7 @@ def test_library_answers_identical_on_synthetic_10k() -> None:
     from benchmarks.generate import dataset
 
     data = dataset("10k")
-    outcome = _compare(load(dist=data.dist), data.nquads)
+    outcome = _compare(load_dist(data.dist), data.nquads)
     differ = {name: counts for name, (same, *counts) in outcome.items() if not same}
     assert not differ, f"rows differ (ours, rdflib): {differ}"
     # the synthetic data answers the core questions with real rows, not just empty sets
@@ -73,7 +75,7 @@ def test_library_answers_identical_on_synthetic_10k() -> None:
 
 
 def test_library_answers_identical_on_curated_graph(workspace: Path, tmp_path: Path) -> None:
-    store = load(dist=workspace / "dist")
+    store = load_dist(workspace / "dist")
     outcome = _compare(store, _named_quads(store, tmp_path / "named.nq"))
     differ = {name: counts for name, (same, *counts) in outcome.items() if not same}
     assert not differ, f"rows differ (ours, rdflib): {differ}"

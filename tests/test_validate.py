@@ -165,7 +165,7 @@ def test_cli_syntax_error_names_file_and_line(runner) -> None:  # type: ignore[n
 
 
 def test_curated_data_conforms() -> None:
-    from kg.build import read_sources, source_files
+    from kg.sources import read_sources, source_files
     from kg.validate import validate_store
 
     store = read_sources(source_files(imports=Path("/nonexistent")))

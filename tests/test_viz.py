@@ -17,7 +17,10 @@ from click.testing import CliRunner
 
 from kg import viz
 from kg.cli import cli
-from kg.errors import UsageError
+from kg.errors import OutputError, UsageError
+from kg.viz import data as viz_data
+from kg.viz.data import PALETTE
+from kg.viz.page import csp_hash
 
 HOSTILE = Path(__file__).resolve().parent / "fixtures" / "viz" / "hostile.json"
 
@@ -74,7 +77,7 @@ def test_script_hashes_in_the_policy_match_the_scripts(
     scripts = re.findall(r"<script>(.*?)</script>", page, re.S)
     assert len(scripts) == 2
     for script in scripts:
-        assert viz._csp_hash(script) in page
+        assert csp_hash(script) in page
 
 
 def test_title_is_printed_once_and_escaped(hostile: tuple[nx.MultiDiGraph, str, str]) -> None:
@@ -174,12 +177,12 @@ def test_colour_legend_caps_at_the_palette() -> None:
     for i in range(30):
         graph.add_node(f"n{i}", label=f"N{i}", type=f"Kind{i:02d}")
     data = viz.page_data(graph, size_by="none")
-    assert len(data["groups"]) == len(viz.PALETTE)
+    assert len(data["groups"]) == len(PALETTE)
     assert data["groups"][-1] == {
-        "key": f"{30 - len(viz.PALETTE) + 1} others",
-        "color": viz.OTHER,
-        "count": 30 - len(viz.PALETTE) + 1,
-        "border": viz._darker(viz.OTHER),
+        "key": f"{30 - len(PALETTE) + 1} others",
+        "color": viz_data.OTHER,
+        "count": 30 - len(PALETTE) + 1,
+        "border": viz_data.darker(viz_data.OTHER),
     }
     assert {n["s"] for n in data["nodes"]} == {8.0}  # uniform when sized by nothing
 
@@ -207,7 +210,7 @@ def test_unknown_choices_are_usage_errors() -> None:
 def test_small_graphs_settle_large_ones_are_laid_out(monkeypatch: pytest.MonkeyPatch) -> None:
     small = viz.page_data(nx.path_graph(5))
     assert small["physics"] is True and small["large"] is False
-    monkeypatch.setattr(viz, "LARGE", 4)
+    monkeypatch.setattr(viz_data, "LARGE", 4)
     large = viz.page_data(nx.path_graph(5))
     assert large["physics"] is False and large["large"] is True
     assert all(isinstance(n["x"], float) and isinstance(n["y"], float) for n in large["nodes"])
@@ -242,7 +245,7 @@ def test_write_html_is_utf8_and_atomic(tmp_path: Path) -> None:
 def test_unwritable_target_is_a_clear_error(tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("x")
-    with pytest.raises(UsageError, match=r"cannot write .*file/page.html"):
+    with pytest.raises(OutputError, match=r"cannot make the folder .*file: a file"):
         viz.write_html(blocker / "page.html", nx.path_graph(2))
 
 
@@ -258,7 +261,7 @@ def test_page_shows_inline_in_a_notebook() -> None:
 
 
 def test_to_html_draws_the_projected_view(kg_graph: Any, tmp_path: Path) -> None:
-    from kg.project import project
+    from kg.views import project
 
     expected = project(kg_graph.store, "ecosystem")
     page = kg_graph.to_html(tmp_path / "eco.html", view="ecosystem")

@@ -19,6 +19,8 @@ import networkx as nx
 import pytest
 
 from kg import viz
+from tests.helpers import browser as browser_helpers
+from tests.helpers.synthetic import synthetic_graph
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
@@ -40,7 +42,8 @@ def browser() -> Iterator[Any]:
 
     with sync_playwright() as p:
         launched = p.chromium.launch(
-            executable_path=viz.chromium_path(), args=list(viz.CHROMIUM_ARGS)
+            executable_path=browser_helpers.chromium_path(),
+            args=list(browser_helpers.CHROMIUM_ARGS),
         )
         yield launched
         launched.close()
@@ -84,8 +87,8 @@ def expected_edges(graph: nx.MultiDiGraph) -> Counter[tuple[str, str]]:
 
 def check_page(opened: Opened, graph: nx.MultiDiGraph, shot: Path) -> dict[str, Any]:
     """What every page must do; returns a few facts for the caller's own checks."""
-    drawn = viz.wait_for_flag(opened.page, "kgDrawn", timeout=60)
-    settled = viz.wait_for_flag(opened.page, "kgSettled", timeout=60)
+    drawn = browser_helpers.wait_for_flag(opened.page, "kgDrawn", timeout=60)
+    settled = browser_helpers.wait_for_flag(opened.page, "kgSettled", timeout=60)
     assert opened.errors == []
     assert opened.dialogs == []
     assert opened.requests and all(url.startswith("file://") for url in opened.requests)
@@ -154,7 +157,7 @@ def hover_node(opened: Opened, node: str) -> dict[str, Any]:
 
 
 def test_curated_page(browser: Any, kg_graph: Any, tmp_path: Path) -> None:
-    from kg.project import project
+    from kg.views import project
 
     graph = project(kg_graph.store, "organizations")
     path = tmp_path / "organizations.html"
@@ -207,7 +210,7 @@ def test_curated_page(browser: Any, kg_graph: Any, tmp_path: Path) -> None:
 
 
 def test_large_synthetic_page(browser: Any, tmp_path: Path) -> None:
-    graph = viz.synthetic_graph(2500)
+    graph = synthetic_graph(2500)
     path = tmp_path / "synthetic.html"
     viz.write_html(path, graph, title="2,500 nodes")
     opened = open_page(browser, path)
@@ -224,7 +227,7 @@ def landscape_graph(tmp_path_factory: pytest.TempPathFactory) -> nx.MultiDiGraph
 
     from kg.build import build
     from kg.importers.landscape import import_landscape
-    from kg.project import project
+    from kg.views import project
 
     home = tmp_path_factory.mktemp("landscape")
     import_landscape(landscape_path("landscape-2026-08-07.yml"), out_dir=home / "imports")
@@ -264,7 +267,7 @@ def test_hostile_labels_run_nothing(browser: Any, tmp_path: Path, bypass_csp: bo
     viz.write_html(path, graph, title=title)
     opened = open_page(browser, path, bypass_csp=bypass_csp)
     page = opened.page
-    viz.wait_for_flag(page, "kgSettled", timeout=60)
+    browser_helpers.wait_for_flag(page, "kgSettled", timeout=60)
 
     # every place a text goes: tooltips, details, search results, filter menus
     for node in graph.nodes:
@@ -315,7 +318,7 @@ def test_homepage_link_in_details(browser: Any, tmp_path: Path) -> None:
     path = tmp_path / "links.html"
     viz.write_html(path, graph, title=title)
     opened = open_page(browser, path)
-    viz.wait_for_flag(opened.page, "kgSettled", timeout=60)
+    browser_helpers.wait_for_flag(opened.page, "kgSettled", timeout=60)
     opened.page.fill("#kg-search", "Docker")
     opened.page.press("#kg-search", "Enter")
     link = js(
@@ -337,8 +340,8 @@ def test_homepage_link_in_details(browser: Any, tmp_path: Path) -> None:
 def test_measure_draw_time(browser: Any, tmp_path: Path) -> None:
     path = tmp_path / "small.html"
     viz.write_html(path, nx.path_graph(30))
-    drawn = viz.measure_draw_time(path, browser=browser)
-    settled = viz.measure_draw_time(path, settled=True, browser=browser)
+    drawn = browser_helpers.measure_draw_time(path, browser=browser)
+    settled = browser_helpers.measure_draw_time(path, settled=True, browser=browser)
     assert 0 < drawn < 30 and 0 < settled < 30
 
 
@@ -352,7 +355,7 @@ def test_notebook_iframe_draws(browser: Any, tmp_path: Path) -> None:
     frame = opened.page.frame_locator("iframe")
     frame.locator("#kg-graph canvas").wait_for()
     inner = opened.page.frames[1]
-    viz.wait_for_flag(inner, "kgSettled", timeout=60)
+    browser_helpers.wait_for_flag(inner, "kgSettled", timeout=60)
     assert inner.evaluate("() => kgNodes.length") == graph.number_of_nodes()
     assert inner.evaluate("() => document.querySelector('h1').textContent") == title
     assert inner.evaluate("() => window.__pwned") is None

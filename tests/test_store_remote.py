@@ -9,11 +9,12 @@ import pyoxigraph as ox
 import pytest
 from rdflib import BNode, Literal, URIRef
 
-from kg.build import SourceFile, parse_file
 from kg.errors import QueryError, StoreError, UsageError
 from kg.namespaces import KG, XSD
-from kg.remote import SparqlStore, bind_values, chunks, with_prefixes
-from kg.store import OxigraphStore, normalise
+from kg.sources import SourceFile, parse_file
+from kg.store import OxigraphStore
+from kg.store.remote import SparqlStore, bind_values, chunks, with_prefixes
+from kg.store.terms import normalise
 from tests.conftest import FIXTURES, oxigraph_server
 
 TINY = FIXTURES / "serve" / "tiny.trig"

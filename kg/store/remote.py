@@ -2,7 +2,7 @@
 
 Queries go to the server through the SPARQL 1.1 Protocol (a URL-encoded POST); the answers are
 parsed by Oxigraph's result parsers and normalised like every other store's (see
-:func:`kg.store.from_ox`), so a query gives the same rows here as on ``memory`` or
+:func:`kg.store.terms.from_ox`), so a query gives the same rows here as on ``memory`` or
 ``oxigraph:PATH``. The server keeps the project's convention: each source in its own named
 graph, and the default graph holding their merge (loaded explicitly, so the server needs no
 "union default graph" setting).
@@ -36,13 +36,14 @@ import pyoxigraph as ox
 
 from kg.errors import QueryError, StoreError, UsageError
 from kg.namespaces import PREFIXES
-from kg.store import Store, _query_failure, answer_from_ox, from_ox, to_ox
+from kg.sparql.lexer import Token, tokens
+from kg.store.answer import Answer, answer_from_ox, query_failure
+from kg.store.base import Store, with_merge
+from kg.store.terms import from_ox, term_text, to_ox
 
 if TYPE_CHECKING:
     import httpx
     from rdflib.term import Node
-
-    from kg.results import Answer
 
 #: Media types asked for, and the Oxigraph parser for each.
 _RESULTS = {
@@ -68,6 +69,7 @@ class SparqlStore(Store):
     operations at one endpoint)."""
 
     persistent = True
+    local = False
     #: Statements per ``INSERT DATA`` request when loading.
     chunk_size = 20_000
 
@@ -139,20 +141,19 @@ class SparqlStore(Store):
         sparql: str,
         *,
         substitutions: Mapping[str, Node] | None = None,
+        limit: int | None = None,
     ) -> Answer:
         local = _local_check(self._empty, sparql, substitutions)
         text = with_prefixes(bind_values(sparql, substitutions or {}))
         if isinstance(local, ox.QueryTriples):
             response = self._post(self.query_url, {"query": text}, _ACCEPT_GRAPH)
-            from kg.results import Answer
-
-            triples = [
-                (from_ox(t.subject), from_ox(t.predicate), from_ox(t.object))
-                for t in _parse_graph(response)
-            ]
-            return Answer("CONSTRUCT", triples=triples)  # type: ignore[arg-type]
+            parsed = _parse_graph(response)
+            kept = parsed if limit is None else parsed[:limit]
+            triples = [(from_ox(t.subject), from_ox(t.predicate), from_ox(t.object)) for t in kept]
+            truncated = limit is not None and len(parsed) > limit
+            return Answer("CONSTRUCT", triples=triples, truncated=truncated)  # type: ignore[arg-type]
         response = self._post(self.query_url, {"query": text}, _ACCEPT_RESULTS)
-        return answer_from_ox(_parse_results(response))
+        return answer_from_ox(_parse_results(response), limit=limit)
 
     def update(self, sparql: str) -> None:
         try:
@@ -194,11 +195,6 @@ class SparqlStore(Store):
         answer = self._select("SELECT ?s ?p ?o WHERE { ?s ?p ?o }")
         return (ox.Triple(sol[0], sol[1], sol[2]) for sol in answer)
 
-    def __len__(self) -> int:
-        for solution in self._select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"):
-            return int(solution[0].value)
-        return 0
-
     def _select(self, sparql: str) -> ox.QuerySolutions:
         response = self._post(self.query_url, {"query": sparql}, _ACCEPT_RESULTS)
         results = _parse_results(response)
@@ -231,11 +227,17 @@ def bind_values(sparql: str, bindings: Mapping[str, Node]) -> str:
     for name in names:
         if not re.fullmatch(r"[A-Za-z0-9_]\w*", name):
             raise UsageError(f"not a variable name: {name!r}")
-    terms = [term_text(value) for value in bindings.values()]
+    terms = []
+    for name, value in zip(names, bindings.values(), strict=True):
+        try:
+            terms.append(term_text(value))
+        except UsageError as exc:
+            raise UsageError(f"cannot bind ?{name}: {exc.message}", hint=exc.hint) from exc
     block = "VALUES (" + " ".join(f"?{n}" for n in names) + ") { (" + " ".join(terms) + ") }"
-    at = _where_group(sparql)
+    toks = tokens(sparql)
+    at = where_group(toks)
     if at is None:
-        if _has_trailing_values(sparql):
+        if has_trailing_values(toks):
             raise UsageError(
                 "cannot bind variables of this query on a SPARQL server: it has no WHERE group "
                 "and already ends with VALUES",
@@ -245,68 +247,46 @@ def bind_values(sparql: str, bindings: Mapping[str, Node]) -> str:
     return f"{sparql[:at]} {block}\n{sparql[at:]}"
 
 
-def term_text(term: Node) -> str:
-    """A term in N-Triples syntax, written by Oxigraph after its own checks."""
-    from rdflib import BNode
-
-    if isinstance(term, BNode):
-        raise UsageError("a blank node cannot be bound on a SPARQL server (VALUES takes none)")
-    try:
-        return str(to_ox(term))
-    except (ValueError, TypeError) as exc:
-        raise UsageError(f"cannot bind {str(term)!r}: {exc}") from exc
-
-
-def _tokens(sparql: str) -> list[re.Match[str]]:
-    from kg.query import _TOKEN
-
-    return [m for m in _TOKEN.finditer(sparql) if m.lastgroup != "comment"]
-
-
-def _where_group(sparql: str) -> int | None:
+def where_group(toks: list[Token]) -> int | None:
     """The position just after the ``{`` that opens the outermost WHERE group, or ``None``
     (``DESCRIBE <iri>``, and ``CONSTRUCT WHERE { ... }`` whose pattern is its template)."""
-    tokens = _tokens(sparql)
-    forms = [
-        i
-        for i, m in enumerate(tokens)
-        if m.lastgroup == "word" and m.group().upper() in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
-    ]
+    forms = [i for i, t in enumerate(toks) if t.kind == "word" and t.upper in _FORMS]
     if not forms:
         return None
     i = forms[0]
-    if tokens[i].group().upper() == "CONSTRUCT":
-        if i + 1 >= len(tokens) or tokens[i + 1].group() != "{":
+    if toks[i].upper == "CONSTRUCT":
+        if i + 1 >= len(toks) or toks[i + 1].text != "{":
             return None
         depth = 0
-        for j in range(i + 1, len(tokens)):  # skip the template
-            depth += {"{": 1, "}": -1}.get(tokens[j].group(), 0)
+        for j in range(i + 1, len(toks)):  # skip the template
+            depth += {"{": 1, "}": -1}.get(toks[j].text, 0)
             if depth == 0:
                 i = j
                 break
     parens = 0
-    for m in tokens[i + 1 :]:
-        text = m.group()
-        if text == "(":
+    for tok in toks[i + 1 :]:
+        if tok.text == "(":
             parens += 1
-        elif text == ")":
+        elif tok.text == ")":
             parens -= 1
-        elif text == "{" and parens == 0:
-            return m.end()
-        elif m.lastgroup == "word" and text.upper() == "VALUES" and parens == 0:
+        elif tok.text == "{" and parens == 0:
+            return tok.end
+        elif tok.kind == "word" and tok.upper == "VALUES" and parens == 0:
             return None  # DESCRIBE ... VALUES: a trailing clause, and no WHERE group
     return None
 
 
-def _has_trailing_values(sparql: str) -> bool:
+_FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
+
+
+def has_trailing_values(toks: list[Token]) -> bool:
     depth = 0
-    for m in _tokens(sparql):
-        text = m.group()
-        if text == "{":
+    for tok in toks:
+        if tok.text == "{":
             depth += 1
-        elif text == "}":
+        elif tok.text == "}":
             depth -= 1
-        elif depth == 0 and m.lastgroup == "word" and text.upper() == "VALUES":
+        elif depth == 0 and tok.kind == "word" and tok.upper == "VALUES":
             return True
     return False
 
@@ -321,7 +301,7 @@ def _local_check(empty: ox.Store, sparql: str, substitutions: Mapping[str, Node]
     except SyntaxError as exc:
         raise QueryError(str(exc)) from exc
     except (OSError, ValueError, RuntimeError) as exc:
-        raise _query_failure(exc) from exc
+        raise query_failure(exc) from exc
 
 
 # --- answers -------------------------------------------------------------------------------
@@ -411,13 +391,16 @@ def chunks(quads: Iterable[ox.Quad], size: int) -> Iterator[list[ox.Quad]]:
 
 def insert_data(quads: list[ox.Quad]) -> str:
     """One ``INSERT DATA`` with the quads in their graphs and their triples in the default
-    graph (the merge), so that blank nodes are shared within the request."""
+    graph (the merge, :func:`~kg.store.base.with_merge`), so that blank nodes are shared
+    within the request."""
     by_graph: dict[str, list[str]] = {}
     default: list[str] = []
-    for quad in quads:
+    for quad in with_merge(quads):
         triple = f"{quad.subject} {quad.predicate} {quad.object} ."
-        by_graph.setdefault(str(quad.graph_name), []).append(triple)
-        default.append(triple)
+        if isinstance(quad.graph_name, ox.DefaultGraph):
+            default.append(triple)
+        else:
+            by_graph.setdefault(str(quad.graph_name), []).append(triple)
     parts = ["INSERT DATA {", *default]
     for graph, triples in by_graph.items():
         parts += [f"GRAPH {graph} {{", *triples, "}"]

@@ -1,4 +1,8 @@
-"""The CNCF Cloud Native Landscape (``landscape.yml``, every era) as a named graph of its own.
+"""Reading a CNCF landscape.yml (every era) and its guide: checked, cleaned, all problems at once.
+
+The model (:class:`Landscape`, :class:`Item`) is what the mapping and the diff work on.
+
+The CNCF Cloud Native Landscape (``landscape.yml``, every era) becomes a named graph of its own.
 
 Reading: the YAML is loaded with a safe loader and checked all at once; every problem names its
 place (``category / subcategory / item``) and what to do, and nothing is written unless the whole
@@ -22,8 +26,8 @@ Mapping, one snapshot = one ``eco:Source`` = one graph = one file
   entity keeps its curated IRI and label, and gets the snapshot's facts added.
 
 The same file gives the same bytes; a newer snapshot gives a new file beside the old one.
-This module reads and checks; :mod:`kg.importers.landscape_map` decides identities and writes
-the triples; :mod:`kg.importers.landscape_diff` compares snapshots.
+This module reads and checks; :mod:`kg.importers.landscape.mapping` decides identities and
+writes the triples; :mod:`kg.importers.landscape.diff` compares snapshots.
 """
 
 from __future__ import annotations
@@ -31,27 +35,15 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import quote
 
-from kg import resources
 from kg.errors import DataError, LandscapeFormatError, SourceSyntaxError, UsageError
-from kg.importers.linking import (
-    CuratedIndex,
-    Link,
-    Overrides,
-    crunchbase_slug,
-    crunchbase_url,
-    curated_index_default,
-)
-from kg.namespaces import ECO, KG
-
-if TYPE_CHECKING:
-    from kg.store import Store
+from kg.importers.landscape.linking import crunchbase_slug, crunchbase_url
+from kg.namespaces import KG
 
 Progress = Callable[[Iterable[Any]], Iterable[Any]]
 
@@ -234,7 +226,7 @@ class _Checker:
         return None
 
 
-def read_landscape(path: Path | str, *, progress: Progress | None = None) -> Landscape:
+def read_landscape(path: Path | str) -> Landscape:
     """Read and check a ``landscape.yml`` of any era. Raises
     :class:`~kg.errors.LandscapeFormatError` listing every problem, or
     :class:`~kg.errors.SourceSyntaxError` when the YAML itself is broken."""
@@ -518,163 +510,3 @@ def _definition(markdown: str) -> str:
     body = m.group(1) if m else text.split("\n\n", 1)[0]
     paragraphs = [" ".join(p.split()) for p in re.split(r"\n\s*\n", body.strip())]
     return "\n\n".join(p for p in paragraphs if p)
-
-
-# --- the import ---------------------------------------------------------------------------
-
-
-@dataclass
-class ImportReport:
-    """What an import did: counts, the linking outcome, warnings, where it wrote."""
-
-    path: Path
-    snapshot: str
-    source: str
-    output: Path
-    changed: bool
-    categories: int
-    subcategories: int
-    items: int
-    products: int
-    organizations: int
-    members: int
-    folded: int
-    events: int
-    triples: int
-    matched: list[Link]
-    new: int
-    ambiguous: list[Link]
-    warnings: list[str]
-    seconds: float
-
-    def summary(self) -> dict[str, object]:
-        return {
-            "file": str(self.path),
-            "snapshot": self.snapshot,
-            "source": self.source,
-            "output": str(self.output),
-            "changed": self.changed,
-            "categories": self.categories,
-            "subcategories": self.subcategories,
-            "items": self.items,
-            "products": self.products,
-            "organizations": self.organizations,
-            "members": self.members,
-            "items_as_organizations": self.folded,
-            "events": self.events,
-            "triples": self.triples,
-            "matched": len(self.matched),
-            "new": self.new,
-            "ambiguous": len(self.ambiguous),
-            "warnings": len(self.warnings),
-            "seconds": round(self.seconds, 3),
-        }
-
-    def to_dict(self) -> dict[str, object]:
-        """The summary with the linked and ambiguous entities and the warnings, IRIs shortened."""
-        from kg.namespaces import shorten
-
-        return {
-            **self.summary(),
-            "matched": [
-                {"kind": lk.kind, "name": lk.name, "iri": shorten(lk.iri or ""), "rule": lk.rule}
-                for lk in self.matched
-            ],
-            "ambiguous": [
-                {
-                    "kind": lk.kind,
-                    "name": lk.name,
-                    "candidates": " ".join(shorten(c) for c in lk.candidates),
-                    "rule": lk.rule,
-                }
-                for lk in self.ambiguous
-            ],
-            "warnings": list(self.warnings),
-        }
-
-
-def output_path(date: str, out_dir: Path | str | None = None) -> Path:
-    return Path(out_dir or resources.imports_dir()) / f"cncf-landscape-{date}.trig"
-
-
-def import_landscape(
-    path: Path | str,
-    *,
-    as_of: str | None = None,
-    guide: Path | str | None = None,
-    out_dir: Path | str | None = None,
-    curated: Store | CuratedIndex | None = None,
-    overrides: Overrides | None = None,
-    progress: Progress | None = None,
-) -> ImportReport:
-    """Import one ``landscape.yml`` into ``imports/cncf-landscape-DATE.trig``.
-
-    ``curated`` is the graph to link against (default: the ontology and ``data/``);
-    ``overrides`` the linking decisions (default: ``data/linking/landscape-overrides.yaml``).
-    All or nothing: a bad file raises before anything is written.
-    """
-    from kg.importers.landscape_map import plan, serialize_trig, triples_for, write_atomic
-    from kg.importers.linking import load_overrides
-
-    t0 = time.perf_counter()
-    path = Path(path)
-    date = snapshot_date(path, as_of)
-    landscape = read_landscape(path, progress=progress)
-    the_guide = read_guide(guide) if guide is not None else None
-    index = curated if isinstance(curated, CuratedIndex) else curated_index_default(curated)
-    the_plan = plan(
-        landscape, index=index, overrides=overrides or load_overrides(), progress=progress
-    )
-    triples = triples_for(the_plan, date, the_guide)
-    source = source_iri(date)
-    header = [
-        f"CNCF Cloud Native Landscape, snapshot of {date}: written by `kg import landscape`.",
-        f"From {path.name} (sha256 {landscape.sha256}).",
-        "Do not edit: import the file again instead. One graph, named after its source.",
-        RIGHTS,
-    ]
-    data = serialize_trig(triples.quads(source), header)
-    target = output_path(date, out_dir)
-    changed = write_atomic(target, data)
-    links = the_plan.links()
-    events = triples.count(ECO + "MaturityChange")
-    return ImportReport(
-        path=path,
-        snapshot=date,
-        source=source,
-        output=target,
-        changed=changed,
-        categories=len(landscape.categories),
-        subcategories=landscape.subcategory_count,
-        items=len(landscape.items),
-        products=len(the_plan.products),
-        organizations=len(the_plan.orgs),
-        members=sum(1 for i in landscape.items if i.member),
-        folded=len(the_plan.folded),
-        events=events,
-        triples=len(triples.triples),
-        matched=sorted(
-            (lk for lk in links if lk.status == "matched"), key=lambda lk: (lk.kind, lk.name)
-        ),
-        new=sum(1 for lk in links if lk.status == "new"),
-        ambiguous=sorted(
-            (lk for lk in links if lk.status == "ambiguous"), key=lambda lk: (lk.kind, lk.name)
-        ),
-        warnings=list(landscape.warnings),
-        seconds=time.perf_counter() - t0,
-    )
-
-
-# The diff works on what this module reads; it is re-exported here so that one import serves.
-from kg.importers.landscape_diff import Change, diff_landscapes  # noqa: E402
-
-__all__ = [
-    "Change",
-    "ImportReport",
-    "Item",
-    "Landscape",
-    "diff_landscapes",
-    "import_landscape",
-    "read_guide",
-    "read_landscape",
-]

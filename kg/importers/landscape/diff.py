@@ -16,13 +16,19 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from kg.importers.linking import url_key
-
-if TYPE_CHECKING:
-    from kg.importers.landscape import Landscape
-    from kg.importers.linking import CuratedIndex
+from kg import resources
+from kg.importers.landscape.linking import (
+    CuratedIndex,
+    curated_index_default,
+    load_overrides,
+    slugify,
+    url_key,
+)
+from kg.importers.landscape.mapping import Triples, describe_source, lit, plan, serialize_trig
+from kg.importers.landscape.read import RIGHTS, Landscape, read_landscape, snapshot_date
+from kg.io import write_if_changed
+from kg.namespaces import DCTERMS, ECO, KG, PROV, RDF, RDFS
 
 KINDS = ("added", "removed", "renamed", "moved", "organisation", "maturity")
 
@@ -81,8 +87,6 @@ def _unique(entries: Iterable[_Entry], attr: str) -> dict[str, str]:
 
 
 def _read(snapshot: Landscape | Path | str) -> Landscape:
-    from kg.importers.landscape import Landscape, read_landscape
-
     return snapshot if isinstance(snapshot, Landscape) else read_landscape(snapshot)
 
 
@@ -150,8 +154,6 @@ _LABELS = {
 
 
 def diff_iri(old_date: str, new_date: str) -> str:
-    from kg.namespaces import KG
-
     return f"{KG}cncf-landscape-diff.{old_date}.{new_date}"
 
 
@@ -170,19 +172,6 @@ def emit_changes(
     (``dcterms:subject``, the IRI the import gives that item), the values before and after, and
     both snapshots it is derived from. Returns the file, whether it changed, and the number of
     events."""
-    from kg import resources
-    from kg.importers.landscape import RIGHTS, snapshot_date
-    from kg.importers.landscape_map import (
-        _lit,
-        _Triples,
-        describe_source,
-        plan,
-        serialize_trig,
-        write_atomic,
-    )
-    from kg.importers.linking import curated_index_default, load_overrides, slugify
-    from kg.namespaces import DCTERMS, ECO, PROV, RDF, RDFS
-
     a, b = _read(old), _read(new)
     d_old, d_new = snapshot_date(a.path, old_date), snapshot_date(b.path, new_date)
     changes = diff_landscapes(a, b) if changes is None else changes
@@ -190,18 +179,18 @@ def emit_changes(
     overrides = load_overrides()
     old_iris = plan(a, index=index, overrides=overrides).item_iris()
     new_iris = plan(b, index=index, overrides=overrides).item_iris()
-    out = _Triples()
+    out = Triples()
     s_old = describe_source(out, a, d_old, None)
     s_new = describe_source(out, b, d_new, None)
     d = diff_iri(d_old, d_new)
     title = f"Changes between the CNCF landscape snapshots of {d_old} and {d_new}"
     out.add(d, RDF + "type", ECO + "Source", rank=0)
-    out.add(d, RDFS + "label", _lit(title), rank=0)
-    out.add(d, DCTERMS + "title", _lit(title), rank=0)
+    out.add(d, RDFS + "label", lit(title), rank=0)
+    out.add(d, DCTERMS + "title", lit(title), rank=0)
     out.add(
         d,
         RDFS + "comment",
-        _lit(
+        lit(
             "Computed by `kg diff landscape --emit`: derived from the "
             "two snapshots, not stated by a source."
         ),
@@ -221,12 +210,12 @@ def emit_changes(
         label = _LABELS[change.kind].format(
             name=change.name, before=change.before or "none", after=change.after or "none"
         )
-        out.add(iri, RDFS + "label", _lit(label), rank=4)
-        out.add(iri, ECO + "changeKind", _lit(change.kind), rank=4)
+        out.add(iri, RDFS + "label", lit(label), rank=4)
+        out.add(iri, ECO + "changeKind", lit(change.kind), rank=4)
         if change.before:
-            out.add(iri, ECO + "valueBefore", _lit(change.before), rank=4)
+            out.add(iri, ECO + "valueBefore", lit(change.before), rank=4)
         if change.after:
-            out.add(iri, ECO + "valueAfter", _lit(change.after), rank=4)
+            out.add(iri, ECO + "valueAfter", lit(change.after), rank=4)
         subject = (old_iris if change.kind == "removed" else new_iris).get(change.name)
         if subject:
             out.add(iri, DCTERMS + "subject", subject, rank=4)
@@ -241,4 +230,4 @@ def emit_changes(
     ]
     data = serialize_trig(out.quads(d), header)
     target = (out_dir or resources.imports_dir()) / f"cncf-landscape-diff-{d_old}-{d_new}.trig"
-    return target, write_atomic(target, data), len(changes)
+    return target, write_if_changed(target, data), len(changes)

@@ -27,15 +27,13 @@ import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 from urllib.parse import quote, unquote, urlsplit
 
 from kg import resources
 from kg.errors import DataError
-from kg.namespaces import KG
-
-if TYPE_CHECKING:
-    from kg.store import Store
+from kg.namespaces import KG, expand
+from kg.sources import curated_files, read_sources
+from kg.store import Store
 
 ORGANIZATION = "organization"
 PRODUCT = "product"
@@ -120,7 +118,8 @@ def host(url: str) -> str:
         return ""
 
 
-def local_name(iri: str) -> str | None:
+def kg_slug(iri: str) -> str | None:
+    """The local part of a ``kg:`` IRI (``kg:red-hat`` -> ``red-hat``), None for others."""
     return iri[len(KG) :] if iri.startswith(KG) else None
 
 
@@ -165,11 +164,7 @@ _SUBJECTS_QUERY = "SELECT DISTINCT ?s WHERE { ?s ?p ?o FILTER(isIRI(?s)) }"
 def curated_store() -> Store:
     """The ontology and the curated data (not earlier imports: an import must not depend on
     which other imports happen to be there)."""
-    from kg.build import SourceFile, ontology_files, read_sources
-
-    data = resources.data_dir()
-    files = ontology_files() + [SourceFile(p, None) for p in sorted(data.rglob("*.trig"))]
-    return read_sources(files)
+    return read_sources(curated_files())
 
 
 def index_curated(store: Store) -> CuratedIndex:
@@ -186,7 +181,7 @@ def index_curated(store: Store) -> CuratedIndex:
             index.kinds[s] = "both"
         else:
             index.kinds[s] = kind
-        local = local_name(s)
+        local = kg_slug(s)
         if local:
             index.local[local].add(s)
             index.local[org_key(local)].add(s)
@@ -230,8 +225,6 @@ def overrides_path() -> Path:
 def load_overrides(path: Path | None = None) -> Overrides:
     """Read the override table (absent: no overrides)."""
     import yaml
-
-    from kg.namespaces import expand
 
     path = path or overrides_path()
     if not path.is_file():
@@ -343,9 +336,6 @@ class Linker:
             by_url |= ix.urls.get(url_key(url), set())
         levels = [("homepage or repository", by_url), ("name", set(ix.names.get(key, ())))]
         return self._decide(PRODUCT, name, levels, other_kind=set(ix.names.get(key, ())))
-
-    def override_for_item(self, name: str) -> str | None:
-        return self.overrides.items.get(name_key(name))
 
 
 def curated_index_default(store: Store | None = None) -> CuratedIndex:

@@ -12,12 +12,13 @@ from typing import Any
 import networkx as nx
 import pytest
 
-from kg import project as project_module
-from kg.build import SourceFile, ontology_files, read_sources
+from kg import views as project_module
 from kg.errors import UsageError
+from kg.labels import fallback as local_name
 from kg.namespaces import ECO, KG, ONTOLOGY_GRAPH
-from kg.project import EXPORTS, VIEWS, export, local_name, project
+from kg.sources import SourceFile, ontology_files, read_sources
 from kg.store import OxigraphStore
+from kg.views import EXPORTS, VIEWS, export, project
 from tests.conftest import FIXTURES, REPO
 
 TINY = FIXTURES / "analysis" / "tiny.trig"

@@ -1,4 +1,4 @@
-"""Analysis of a view: centrality, communities, and scores written back as triples.
+"""Centrality of a view's nodes.
 
 Plain functions over a NetworkX graph, returning plain data. A view is a multigraph with
 directed edges; each metric reads it the way that metric means:
@@ -24,20 +24,14 @@ estimated above it from ``samples`` source nodes drawn with a fixed seed, and th
 
 from __future__ import annotations
 
-import os
 from collections import defaultdict
-from collections.abc import Hashable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from pathlib import Path
+from collections.abc import Hashable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from kg.errors import UsageError
-from kg.namespaces import DCTERMS, ECO, KG, RDF, RDFS, XSD
 
 if TYPE_CHECKING:
     import networkx as nx
-
-    from kg.store import Store
 
 #: The metrics, by name, with what each measures.
 METRICS: dict[str, str] = {
@@ -48,16 +42,6 @@ METRICS: dict[str, str] = {
     "closeness": "inverse mean distance to the nodes it reaches (Wasserman-Faust)",
     "eigenvector": "high when the neighbours are central themselves",
     "pagerank": "share of a random walk along the edges spent here (damping 0.85)",
-}
-#: The property each metric is written back with (declared in ontology/ontology.ttl).
-PROPERTIES: dict[str, str] = {
-    "degree": ECO + "degreeCentrality",
-    "in-degree": ECO + "inDegreeCentrality",
-    "out-degree": ECO + "outDegreeCentrality",
-    "betweenness": ECO + "betweennessCentrality",
-    "closeness": ECO + "closenessCentrality",
-    "eigenvector": ECO + "eigenvectorCentrality",
-    "pagerank": ECO + "pageRank",
 }
 #: Betweenness and closeness are exact up to this many nodes, sampled above.
 EXACT_MAX_NODES = 2000
@@ -234,11 +218,6 @@ def _closeness_sampled(graph: nx.Graph, samples: int, seed: int) -> dict[str, fl
     return scores
 
 
-def all_centralities(graph: nx.Graph, **options: Any) -> dict[str, Scores]:
-    """Every metric, by name."""
-    return {metric: centrality(graph, metric, **options) for metric in METRICS}
-
-
 def ranking(
     graph: nx.Graph, scores: Mapping[str, float], *, top: int | None = None
 ) -> list[tuple[str, str, str, float]]:
@@ -253,220 +232,3 @@ def ranking(
 
 def _label(graph: nx.Graph, node: Any) -> str:
     return str(graph.nodes[node].get("label") or node)
-
-
-# --- communities ----------------------------------------------------------------------------
-
-
-def communities(graph: nx.Graph, *, seed: int = SEED, resolution: float = 1.0) -> list[set[str]]:
-    """Louvain communities of the undirected simple graph (weights summed), largest first
-    (ties: by the smallest member). The seed fixes the result.
-
-    >>> import networkx as nx
-    >>> two = nx.MultiDiGraph([("a", "b"), ("b", "c"), ("c", "a"), ("x", "y"), ("y", "z"),
-    ...                        ("z", "x"), ("c", "x")])
-    >>> [sorted(c) for c in communities(two)]
-    [['a', 'b', 'c'], ['x', 'y', 'z']]
-    """
-    import networkx as nx
-
-    if graph.number_of_nodes() == 0:
-        return []
-    found = nx.community.louvain_communities(
-        undirected(graph), weight="weight", seed=seed, resolution=resolution
-    )
-    return sorted((set(c) for c in found), key=lambda c: (-len(c), min(map(str, c))))
-
-
-@dataclass
-class Community:
-    """A community, its members (by label) and its most central member."""
-
-    index: int
-    members: list[str]
-    labels: list[str]
-    central: str
-    central_label: str
-    score: float
-
-
-def describe_communities(
-    graph: nx.Graph, groups: Sequence[set[str]], scores: Mapping[str, float]
-) -> list[Community]:
-    """Each community with its members sorted by score, and its most central member."""
-    out: list[Community] = []
-    for i, group in enumerate(groups, start=1):
-        members = sorted(group, key=lambda n: (-scores.get(n, 0.0), _label(graph, n).casefold()))
-        out.append(
-            Community(
-                index=i,
-                members=members,
-                labels=[_label(graph, n) for n in members],
-                central=members[0],
-                central_label=_label(graph, members[0]),
-                score=float(scores.get(members[0], 0.0)),
-            )
-        )
-    return out
-
-
-# --- writing scores back --------------------------------------------------------------------
-
-
-@dataclass
-class Written:
-    """Where scores were written."""
-
-    path: Path
-    graph: str
-    triples: int
-    store_updated: bool
-
-
-def scores_graph(view: str, as_of: str | None = None) -> str:
-    """The named graph that holds a view's scores: ``kg:centrality-VIEW[-as-of-DATE]``."""
-    import re
-
-    if as_of and not re.fullmatch(r"\d{4}(-\d{2}){0,2}", as_of):
-        raise UsageError(
-            f"--as-of {as_of!r} is not a date", hint="Use YYYY, YYYY-MM or YYYY-MM-DD."
-        )
-    return KG + f"centrality-{view}" + (f"-as-of-{as_of}" if as_of else "")
-
-
-def write_scores(
-    store: Store,
-    view: str,
-    scores: Mapping[str, Mapping[str, float]],
-    *,
-    as_of: str | None = None,
-    folder: Path | None = None,
-    notes: Iterable[str] = (),
-) -> Written:
-    """Write ``scores`` (metric -> node -> score) as triples ``node eco:pageRank 0.12`` in the
-    graph :func:`scores_graph`, so a SPARQL query can sort by them.
-
-    The triples go to ``imports/centrality-VIEW.trig`` (atomically; scores of other metrics
-    already there are kept), which ``kg build`` includes; a local Oxigraph store (memory or
-    ``oxigraph:PATH``) gets them at once too, replacing that graph's older scores of the same
-    metrics.
-    """
-    import tempfile
-
-    import pyoxigraph as ox
-
-    from kg import resources
-    from kg.store import OxigraphStore
-
-    for metric in scores:
-        if metric not in PROPERTIES:
-            raise UsageError(
-                f"unknown metric {metric!r}", hint=f"Use one of: {', '.join(METRICS)}."
-            )
-    graph_iri = scores_graph(view, as_of)
-    graph = ox.NamedNode(graph_iri)
-    rewritten = {ox.NamedNode(PROPERTIES[m]) for m in scores}
-    folder = folder or resources.imports_dir()
-    path = folder / f"centrality-{view}{f'-as-of-{as_of}' if as_of else ''}.trig"
-
-    kept: list[ox.Quad] = []
-    if path.is_file():
-        with path.open("rb") as fh:
-            for quad in ox.parse(fh, format=ox.RdfFormat.TRIG):
-                if quad.predicate not in rewritten and quad.subject != graph:
-                    kept.append(quad)
-    new = _score_quads(graph, scores)
-    described = _describe(graph, view, as_of, [*scores], notes, previous=kept)
-    quads = described + kept + new
-
-    folder.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=folder)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(
-                b"# Centrality scores written by `kg centrality --write`; `kg build` reads them.\n"
-            )
-            prefixes = {"eco": ECO, "kg": KG, "xsd": XSD, "dcterms": DCTERMS, "rdfs": RDFS}
-            ox.serialize(quads, fh, ox.RdfFormat.TRIG, prefixes=prefixes)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-    updated = False
-    if isinstance(store, OxigraphStore):
-        _replace_in_store(store, graph, rewritten)
-        store.add(described + new)
-        if store.persistent:
-            store.ox.flush()
-        updated = True
-    return Written(path=path, graph=graph_iri, triples=len(quads), store_updated=updated)
-
-
-def _score_quads(graph: Any, scores: Mapping[str, Mapping[str, float]]) -> list[Any]:
-    import pyoxigraph as ox
-
-    double = ox.NamedNode(XSD + "double")
-    quads = []
-    for metric, values in scores.items():
-        prop = ox.NamedNode(PROPERTIES[metric])
-        for node, score in sorted(values.items()):
-            if isinstance(node, str) and node.startswith(("http://", "https://", "urn:")):
-                literal = ox.Literal(repr(float(score)), datatype=double)
-                quads.append(ox.Quad(ox.NamedNode(node), prop, literal, graph))
-    return quads
-
-
-def _describe(
-    graph: Any,
-    view: str,
-    as_of: str | None,
-    metrics: list[str],
-    notes: Iterable[str],
-    *,
-    previous: list[Any],
-) -> list[Any]:
-    """The graph describes itself as a source, as every graph of the build does."""
-    import datetime as dt
-
-    import pyoxigraph as ox
-
-    props = {ox.NamedNode(PROPERTIES[m]): m for m in PROPERTIES}
-    present = sorted({*metrics, *(props[q.predicate] for q in previous if q.predicate in props)})
-    when = f" as of {as_of}" if as_of else ""
-    comment = (
-        f"Centrality of each node in the {view} view{when} ({', '.join(present)}), computed by "
-        "`kg centrality --write` with networkx; derived from the other graphs, stated by no "
-        "source." + "".join(f" {note}." for note in notes)
-    )
-    now = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
-    return [
-        ox.Quad(graph, ox.NamedNode(RDF + "type"), ox.NamedNode(ECO + "Source"), graph),
-        ox.Quad(graph, ox.NamedNode(DCTERMS + "title"),
-                ox.Literal(f"Centrality scores: {view} view{when}"), graph),
-        ox.Quad(graph, ox.NamedNode(RDFS + "comment"), ox.Literal(comment), graph),
-        ox.Quad(graph, ox.NamedNode(DCTERMS + "created"),
-                ox.Literal(now, datatype=ox.NamedNode(XSD + "dateTime")), graph),
-    ]  # fmt: skip
-
-
-def _replace_in_store(store: Any, graph: Any, rewritten: set[Any]) -> None:
-    """Drop the graph's self-description and its scores of the rewritten metrics, from the
-    graph and, where no other graph states them, from the merged default graph."""
-    import pyoxigraph as ox
-
-    default = ox.DefaultGraph()
-    old = [
-        q
-        for q in store.ox.quads_for_pattern(None, None, None, graph)
-        if q.predicate in rewritten or q.subject == graph
-    ]
-    for quad in old:
-        store.ox.remove(quad)
-        others = (
-            q
-            for q in store.ox.quads_for_pattern(quad.subject, quad.predicate, quad.object, None)
-            if not isinstance(q.graph_name, ox.DefaultGraph)
-        )
-        if next(others, None) is None:
-            store.ox.remove(ox.Quad(quad.subject, quad.predicate, quad.object, default))

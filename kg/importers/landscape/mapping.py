@@ -1,38 +1,20 @@
 """From a read landscape to its graph: who is who (linking, IRIs), then the triples.
 
 :func:`plan` decides every entity's identity against the curated graph
-(:mod:`kg.importers.linking`); :func:`triples_for` writes the snapshot's graph from the plan;
-:func:`serialize_trig` and :func:`write_atomic` turn it into the same bytes for the same input,
-written through a temporary file and a rename.
+(:mod:`kg.importers.landscape.linking`); :func:`triples_for` writes the snapshot's graph from
+the plan; :func:`serialize_trig` turns it into the same bytes for the same input.
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
+import io
 import re
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
-
-import pyoxigraph as ox
 
 from kg.errors import DataError
-from kg.importers.landscape import (
-    GUIDE_UPSTREAM,
-    LANDSCAPE_HOME,
-    LICENSES,
-    RIGHTS,
-    SCHEME,
-    UPSTREAM,
-    Guide,
-    Item,
-    Landscape,
-    Progress,
-    source_iri,
-)
-from kg.importers.linking import (
+from kg.importers.landscape.linking import (
     ORGANIZATION,
     CuratedIndex,
     Link,
@@ -45,7 +27,21 @@ from kg.importers.linking import (
     strip_qualifier,
     url_key,
 )
+from kg.importers.landscape.read import (
+    GUIDE_UPSTREAM,
+    LANDSCAPE_HOME,
+    LICENSES,
+    RIGHTS,
+    SCHEME,
+    UPSTREAM,
+    Guide,
+    Item,
+    Landscape,
+    Progress,
+    source_iri,
+)
 from kg.namespaces import DCTERMS, ECO, KG, PREFIXES, PROV, RDF, RDFS, SCHEMA, SKOS, XSD
+from kg.store import BlankNode, Literal, NamedNode, Quad, serialize
 
 # --- planning: who is who -----------------------------------------------------------------
 
@@ -299,11 +295,11 @@ def _assign_iris(orgs: dict[str, Org], products: dict[str, Product], index: Cura
 # --- writing triples ----------------------------------------------------------------------
 
 
-_Term = ox.NamedNode | ox.BlankNode | ox.Literal
+_Term = NamedNode | BlankNode | Literal
 
 
-def _n(iri: str) -> ox.NamedNode:
-    return ox.NamedNode(iri)
+def _n(iri: str) -> NamedNode:
+    return NamedNode(iri)
 
 
 _TYPE = _n(RDF + "type")
@@ -313,19 +309,20 @@ _ANY_URI = _n(XSD + "anyURI")
 _DATATYPES = {4: _n(XSD + "gYear"), 7: _n(XSD + "gYearMonth"), 10: _XSD_DATE}
 
 
-def _lit(text: str) -> ox.Literal:
-    return ox.Literal(text)
+def lit(text: str) -> Literal:
+    """A plain string literal."""
+    return Literal(text)
 
 
-def _uri(text: str) -> ox.Literal:
-    return ox.Literal(text, datatype=_ANY_URI)
+def _uri(text: str) -> Literal:
+    return Literal(text, datatype=_ANY_URI)
 
 
-class _Triples:
+class Triples:
     """Triples in a set, written in a stable order: subjects by rank, then by IRI."""
 
     def __init__(self) -> None:
-        self.triples: set[tuple[ox.NamedNode, ox.NamedNode, _Term]] = set()
+        self.triples: set[tuple[NamedNode, NamedNode, _Term]] = set()
         self.rank: dict[str, int] = {}
 
     def add(self, s: str, p: str, o: _Term | str, *, rank: int = 5) -> None:
@@ -336,15 +333,15 @@ class _Triples:
         """How many subjects have the type ``cls``."""
         return sum(1 for _, p, o in self.triples if p.value == RDF + "type" and o == _n(cls))
 
-    def quads(self, graph: str) -> list[ox.Quad]:
+    def quads(self, graph: str) -> list[Quad]:
         g = _n(graph)
         first = {RDF + "type": 0, RDFS + "label": 1}
 
-        def key(t: tuple[ox.NamedNode, ox.NamedNode, _Term]) -> tuple[int, str, int, str, str]:
+        def key(t: tuple[NamedNode, NamedNode, _Term]) -> tuple[int, str, int, str, str]:
             s, p, o = t
             return (self.rank[s.value], s.value, first.get(p.value, 2), p.value, str(o))
 
-        return [ox.Quad(s, p, o, g) for s, p, o in sorted(self.triples, key=key)]
+        return [Quad(s, p, o, g) for s, p, o in sorted(self.triples, key=key)]
 
 
 CATEGORY_MEMBERSHIP = ECO + "category"
@@ -357,19 +354,19 @@ def category_iri(category: str, subcategory: str | None = None) -> str:
     return iri
 
 
-def describe_source(out: _Triples, landscape: Landscape, date: str, guide: Guide | None) -> str:
+def describe_source(out: Triples, landscape: Landscape, date: str, guide: Guide | None) -> str:
     s = source_iri(date)
     title = f"CNCF Cloud Native Landscape, snapshot of {date}"
     out.add(s, RDF + "type", ECO + "Source", rank=0)
-    out.add(s, RDFS + "label", _lit(f"CNCF Cloud Native Landscape ({date})"), rank=0)
-    out.add(s, DCTERMS + "title", _lit(title), rank=0)
-    out.add(s, DCTERMS + "publisher", _lit("Cloud Native Computing Foundation"), rank=0)
-    out.add(s, DCTERMS + "issued", ox.Literal(date, datatype=_XSD_DATE), rank=0)
-    out.add(s, SCHEMA + "name", _lit(landscape.path.name), rank=0)
-    out.add(s, SCHEMA + "sha256", _lit(landscape.sha256), rank=0)
+    out.add(s, RDFS + "label", lit(f"CNCF Cloud Native Landscape ({date})"), rank=0)
+    out.add(s, DCTERMS + "title", lit(title), rank=0)
+    out.add(s, DCTERMS + "publisher", lit("Cloud Native Computing Foundation"), rank=0)
+    out.add(s, DCTERMS + "issued", Literal(date, datatype=_XSD_DATE), rank=0)
+    out.add(s, SCHEMA + "name", lit(landscape.path.name), rank=0)
+    out.add(s, SCHEMA + "sha256", lit(landscape.sha256), rank=0)
     out.add(s, DCTERMS + "isVersionOf", LANDSCAPE_HOME, rank=0)
     out.add(s, PROV + "wasDerivedFrom", UPSTREAM, rank=0)
-    out.add(s, DCTERMS + "rights", _lit(RIGHTS), rank=0)
+    out.add(s, DCTERMS + "rights", lit(RIGHTS), rank=0)
     for lic in LICENSES:
         out.add(s, DCTERMS + "license", lic, rank=0)
     if guide is not None:
@@ -377,13 +374,13 @@ def describe_source(out: _Triples, landscape: Landscape, date: str, guide: Guide
         out.add(s, DCTERMS + "references", g, rank=0)
         out.add(g, RDF + "type", ECO + "Source", rank=0)
         label = "CNCF Cloud Native Landscape guide" + (f" ({guide.date})" if guide.date else "")
-        out.add(g, RDFS + "label", _lit(label), rank=0)
-        out.add(g, DCTERMS + "title", _lit(label), rank=0)
-        out.add(g, DCTERMS + "publisher", _lit("Cloud Native Computing Foundation"), rank=0)
+        out.add(g, RDFS + "label", lit(label), rank=0)
+        out.add(g, DCTERMS + "title", lit(label), rank=0)
+        out.add(g, DCTERMS + "publisher", lit("Cloud Native Computing Foundation"), rank=0)
         if guide.date:
-            out.add(g, DCTERMS + "issued", ox.Literal(guide.date, datatype=_XSD_DATE), rank=0)
-        out.add(g, SCHEMA + "name", _lit(guide.path.name), rank=0)
-        out.add(g, SCHEMA + "sha256", _lit(guide.sha256), rank=0)
+            out.add(g, DCTERMS + "issued", Literal(guide.date, datatype=_XSD_DATE), rank=0)
+        out.add(g, SCHEMA + "name", lit(guide.path.name), rank=0)
+        out.add(g, SCHEMA + "sha256", lit(guide.sha256), rank=0)
         out.add(g, PROV + "wasDerivedFrom", GUIDE_UPSTREAM, rank=0)
         out.add(g, DCTERMS + "license", LICENSES[0], rank=0)
     return s
@@ -397,13 +394,13 @@ _EVENT_LABELS = {
 }
 
 
-def triples_for(plan: Plan, date: str, guide: Guide | None = None) -> _Triples:
+def triples_for(plan: Plan, date: str, guide: Guide | None = None) -> Triples:
     """The snapshot's graph: its source, the category scheme, organisations, items, events."""
     landscape = plan.landscape
-    out = _Triples()
+    out = Triples()
     s = describe_source(out, landscape, date, guide)
     out.add(SCHEME, RDF + "type", SKOS + "ConceptScheme", rank=1)
-    out.add(SCHEME, RDFS + "label", _lit("CNCF Cloud Native Landscape categories"), rank=1)
+    out.add(SCHEME, RDFS + "label", lit("CNCF Cloud Native Landscape categories"), rank=1)
     out.add(SCHEME, ECO + "source", s, rank=1)
     defined = guide.definitions if guide else {}
     known: set[tuple[str, str]] = set()
@@ -429,31 +426,31 @@ def triples_for(plan: Plan, date: str, guide: Guide | None = None) -> _Triples:
         out.add(iri, ECO + "source", s, rank=2)
         if iri not in curated:
             out.add(iri, RDF + "type", ECO + "Organization", rank=2)
-            out.add(iri, RDFS + "label", _lit(org.name), rank=2)
+            out.add(iri, RDFS + "label", lit(org.name), rank=2)
             if org.derived:
-                out.add(iri, ECO + "nameDerived", ox.Literal(True), rank=2)
+                out.add(iri, ECO + "nameDerived", Literal(True), rank=2)
         elif not org.derived and name_key(org.name) not in _curated_keys(plan, iri):
-            out.add(iri, SKOS + "altLabel", _lit(org.name), rank=2)
+            out.add(iri, SKOS + "altLabel", lit(org.name), rank=2)
         for alt in org.alt_names:
             if alt != org.name:
-                out.add(iri, SKOS + "altLabel", _lit(alt), rank=2)
+                out.add(iri, SKOS + "altLabel", lit(alt), rank=2)
         for url in org.crunchbase:
             out.add(iri, ECO + "crunchbase", _uri(url), rank=2)
         for url in org.homepages:
             out.add(iri, ECO + "homepage", _uri(url), rank=2)
         if org.description:
-            out.add(iri, ECO + "description", _lit(org.description), rank=2)
+            out.add(iri, ECO + "description", lit(org.description), rank=2)
         categorise(iri, org.categories)
     for product in sorted(plan.products.values(), key=lambda p: p.iri):
         iri = product.iri
         out.add(iri, ECO + "source", s, rank=3)
         if iri not in curated:
             out.add(iri, RDF + "type", ECO + "Product", rank=3)
-            out.add(iri, RDFS + "label", _lit(product.name), rank=3)
+            out.add(iri, RDFS + "label", lit(product.name), rank=3)
         elif name_key(product.name) not in _curated_keys(plan, iri):
-            out.add(iri, SKOS + "altLabel", _lit(product.name), rank=3)
+            out.add(iri, SKOS + "altLabel", lit(product.name), rank=3)
         for alias in product.alt_names:
-            out.add(iri, SKOS + "altLabel", _lit(alias), rank=3)
+            out.add(iri, SKOS + "altLabel", lit(alias), rank=3)
         maturity = None
         description = None
         dates: list[tuple[str, str]] = []
@@ -469,7 +466,7 @@ def triples_for(plan: Plan, date: str, guide: Guide | None = None) -> _Triples:
         for parent in product.parents:
             out.add(iri, ECO + "parentProject", plan.products[parent].iri, rank=3)
         if description:
-            out.add(iri, ECO + "description", _lit(description), rank=3)
+            out.add(iri, ECO + "description", lit(description), rank=3)
         for key in product.orgs:
             out.add(iri, ECO + "developer", plan.orgs[key].iri, rank=3)
         if maturity:
@@ -477,10 +474,10 @@ def triples_for(plan: Plan, date: str, guide: Guide | None = None) -> _Triples:
         for kind, when in dates:
             event = f"{iri}.cncf-{kind}.{when}"
             out.add(event, RDF + "type", ECO + "MaturityChange", rank=4)
-            out.add(event, RDFS + "label", _lit(_EVENT_LABELS[kind].format(product.name)), rank=4)
+            out.add(event, RDFS + "label", lit(_EVENT_LABELS[kind].format(product.name)), rank=4)
             out.add(event, ECO + "product", iri, rank=4)
             out.add(event, ECO + "maturity", f"{KG}maturity-{kind}", rank=4)
-            out.add(event, ECO + "date", ox.Literal(when, datatype=_DATATYPES[len(when)]), rank=4)
+            out.add(event, ECO + "date", Literal(when, datatype=_DATATYPES[len(when)]), rank=4)
             out.add(event, ECO + "source", s, rank=4)
     return out
 
@@ -490,46 +487,29 @@ def _curated_keys(plan: Plan, iri: str) -> set[str]:
 
 
 def _category(
-    out: _Triples, iri: str, name: str, source: str, definition: str | None, guide: Guide | None
+    out: Triples, iri: str, name: str, source: str, definition: str | None, guide: Guide | None
 ) -> None:
     out.add(iri, RDF + "type", ECO + "Category", rank=1)
-    out.add(iri, RDFS + "label", _lit(name), rank=1)
-    out.add(iri, SKOS + "prefLabel", _lit(name), rank=1)
+    out.add(iri, RDFS + "label", lit(name), rank=1)
+    out.add(iri, SKOS + "prefLabel", lit(name), rank=1)
     out.add(iri, SKOS + "inScheme", SCHEME, rank=1)
     out.add(iri, ECO + "source", source, rank=1)
     if definition and guide is not None:
-        out.add(iri, SKOS + "definition", _lit(definition), rank=1)
+        out.add(iri, SKOS + "definition", lit(definition), rank=1)
         out.add(iri, ECO + "source", guide.iri, rank=1)
 
 
 # --- serialising --------------------------------------------------------------------------
 
 
-def serialize_trig(quads: list[ox.Quad], header: list[str]) -> bytes:
+def serialize_trig(quads: list[Quad], header: list[str]) -> bytes:
     """TriG with a comment header and the project's prefixes, in a stable order."""
-    body = ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=PREFIXES) or b""
+    buf = io.BytesIO()
+    serialize(quads, buf, "trig")
     lines = [f"# {h}" if h else "#" for h in header]
     lines += [f"@prefix {p}: <{iri}> ." for p, iri in PREFIXES.items()]
     text = "\n".join(lines) + "\n\n"
-    kept = [ln for ln in body.decode("utf-8").splitlines() if not ln.startswith("@prefix ")]
+    kept = [
+        ln for ln in buf.getvalue().decode("utf-8").splitlines() if not ln.startswith("@prefix ")
+    ]
     return (text + "\n".join(kept).strip("\n") + "\n").encode("utf-8")
-
-
-def write_atomic(target: Path, data: bytes) -> bool:
-    """Write through a temporary file and a rename; False (and nothing touched) when the file
-    already holds exactly these bytes."""
-    if target.is_file() and target.read_bytes() == data:
-        return False
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # a data file like any other, not mkstemp's 0600
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return True

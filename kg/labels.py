@@ -1,0 +1,204 @@
+"""Names: the one rule that picks an entity's label, and the one way a name finds its entity.
+
+**The label rule** (:func:`pick`): an entity's ``rdfs:label``; where sources give several, the
+longest (the fullest name: "Open Container Initiative" over "Open Container"), ties broken by
+the alphabetically first, so the choice is the same on every run, store and command. Without
+``rdfs:label``, ``skos:prefLabel`` by the same rule, then ``dcterms:title``, then the IRI's
+last segment. Every command that shows a name uses it: ``kg query`` tables, ``kg timeline``,
+the views, the pages, the derived ownership labels.
+
+**Resolution** (:func:`resolve`): an IRI (``<...>``, ``https://...``), a prefixed name
+(``kg:docker``), or a name: a label, an alternative label (``skos:altLabel``) or a former name,
+compared case-insensitively. A name that fits several entities lists them; one that fits none
+suggests the nearest names.
+
+>>> pick(["Open Container", "Open Container Initiative"])
+'Open Container Initiative'
+>>> fallback("https://w3id.org/container-kg/id/docker")
+'docker'
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING
+
+from kg.errors import UnknownEntity, UsageError
+from kg.namespaces import DCTERMS, ECO, PREFIXES, RDFS, SKOS, expand, shorten
+from kg.store.terms import term_text
+
+if TYPE_CHECKING:
+    from rdflib.term import Node
+
+    from kg.store import Store
+
+#: The predicates that name an entity, strongest first.
+LABEL_PREDICATES: tuple[str, ...] = (RDFS + "label", SKOS + "prefLabel", DCTERMS + "title")
+#: Other names a person may use for an entity.
+OTHER_NAMES: tuple[str, ...] = (SKOS + "altLabel", ECO + "formerName")
+CHUNK = 200
+
+
+def better(candidate: str, current: str | None) -> bool:
+    """True when ``candidate`` wins over ``current`` under the label rule."""
+    if current is None:
+        return True
+    return (len(candidate), current) > (len(current), candidate)
+
+
+def pick(names: Iterable[str]) -> str | None:
+    """The label among several names for one entity (see the module's rule)."""
+    best: str | None = None
+    for name in names:
+        if better(name, best):
+            best = name
+    return best
+
+
+def fallback(iri: str) -> str:
+    """The name of an entity that has no label: its IRI's last segment.
+
+    >>> fallback("https://w3id.org/container-kg/ontology#Company")
+    'Company'
+    """
+    trimmed = iri.rstrip("#/")
+    for sep in ("#", "/", ":"):
+        if sep in trimmed:
+            return trimmed.rsplit(sep, 1)[1]
+    return iri
+
+
+def values_block(variable: str, iris: Iterable[str]) -> str:
+    """``VALUES ?variable { <a> <b> }``, each IRI written by the engine after its own checks;
+    one it refuses is left out (it cannot name anything in a store either)."""
+    from rdflib import URIRef
+
+    written = []
+    for iri in iris:
+        try:
+            written.append(term_text(URIRef(iri)))
+        except UsageError:
+            continue
+    return f"VALUES ?{variable} {{ {' '.join(written)} }}"
+
+
+def lookup(
+    store: Store, iris: Iterable[str], select: str, where: str, *, variable: str = "s"
+) -> Iterator[tuple[Node | None, ...]]:
+    """Rows of ``SELECT select WHERE { VALUES ?s {...} where }`` for many IRIs, asked in
+    chunks: one long ``VALUES`` block slows every engine down."""
+    wanted = sorted({i for i in iris if i.startswith(("http://", "https://", "urn:"))})
+    for start in range(0, len(wanted), CHUNK):
+        block = values_block(variable, wanted[start : start + CHUNK])
+        yield from store.query(f"SELECT {select} WHERE {{ {block} {where} }}").rows
+
+
+def labels(store: Store, iris: Iterable[str], *, complete: bool = False) -> dict[str, str]:
+    """Each IRI's label by the rule; with ``complete``, IRIs without one get :func:`fallback`."""
+    wanted = list(dict.fromkeys(iris))
+    found: dict[str, dict[int, str]] = {}
+    rank = {p: i for i, p in enumerate(LABEL_PREDICATES)}
+    predicates = " ".join(f"<{p}>" for p in LABEL_PREDICATES)
+    for s, p, name in lookup(
+        store, wanted, "?s ?p ?l", f"VALUES ?p {{ {predicates} }} ?s ?p ?l . FILTER(isLiteral(?l))"
+    ):
+        choices = found.setdefault(str(s), {})
+        i, text = rank[str(p)], str(name)
+        if better(text, choices.get(i)):
+            choices[i] = text
+    out = {iri: choices[min(choices)] for iri, choices in found.items()}
+    if complete:
+        for iri in wanted:
+            out.setdefault(iri, fallback(iri))
+    return out
+
+
+def label(store: Store, iri: str) -> str:
+    """One IRI's label by the rule (its last segment when it has none)."""
+    return labels(store, [iri], complete=True)[iri]
+
+
+# --- resolution -----------------------------------------------------------------------------
+
+_PREFIXED = re.compile(r"[A-Za-z][\w-]*:[\w./-]+")
+
+_BY_NAME = f"""SELECT DISTINCT ?e ?name WHERE {{
+  {{ ?e <{RDFS}label>|<{SKOS}prefLabel>|<{SKOS}altLabel>|<{ECO}formerName> ?l }}
+  UNION {{ ?r <{ECO}formerName> ?l ; <{ECO}organization>|<{ECO}product> ?e }}
+  FILTER(isIRI(?e) && LCASE(STR(?l)) = LCASE(STR(?name)))
+  FILTER NOT EXISTS {{ ?e a ?t . ?t <{RDFS}subClassOf>* <{ECO}Event> }}
+}} ORDER BY ?e"""
+
+_ALL_NAMES = f"""SELECT DISTINCT ?e ?l WHERE {{
+  ?e <{RDFS}label>|<{SKOS}prefLabel>|<{SKOS}altLabel> ?l . FILTER(isIRI(?e))
+  FILTER NOT EXISTS {{ ?e a ?t . ?t <{RDFS}subClassOf>* <{ECO}Event> }}
+}}"""
+
+
+def as_iri(text: str) -> str | None:
+    """The IRI ``text`` writes (``<...>``, an address, or a prefixed name of a known prefix),
+    or None when it is a name."""
+    value = text.strip()
+    if value.startswith("<") and value.endswith(">"):
+        return value[1:-1]
+    if re.fullmatch(r"(https?|urn):\S+", value):
+        return value
+    if _PREFIXED.fullmatch(value) and value.split(":", 1)[0] in PREFIXES:
+        return expand(value)
+    return None
+
+
+def exists(store: Store, iri: str) -> bool:
+    from rdflib import URIRef
+
+    answer = store.query(
+        "ASK { { ?x ?p ?o } UNION { ?s ?p ?x } }", substitutions={"x": URIRef(iri)}
+    )
+    return bool(answer.boolean)
+
+
+def resolve(store: Store, text: str) -> str:
+    """The IRI of the entity ``text`` names (see the module's rules)."""
+    from rdflib import Literal
+
+    value = text.strip()
+    iri = as_iri(value)
+    if iri is not None:
+        if exists(store, iri):
+            return iri
+        raise UnknownEntity(
+            f"{shorten(iri).strip('<>')} is not in the graph",
+            hint="Check the spelling, or find it by name: kg find NAME.",
+        )
+    found = [str(r[0]) for r in store.query(_BY_NAME, substitutions={"name": Literal(value)}).rows]
+    if len(found) == 1:
+        return found[0]
+    if found:
+        names = labels(store, found, complete=True)
+        listed = ", ".join(f"{shorten(f)} ({names[f]})" for f in found)
+        raise UnknownEntity(
+            f"{value!r} names {len(found)} entities: {listed}",
+            hint="Give the IRI of the one you mean.",
+            candidates=found,
+        )
+    near = suggestions(store, value)
+    hint = "Give its IRI (e.g. kg:coreos), a label or another name; `kg find` searches."
+    if near:
+        hint = f"Did you mean {', '.join(repr(n) for n in near)}? " + hint
+    raise UnknownEntity(f"no entity is named {value!r}", hint=hint)
+
+
+def suggestions(store: Store, text: str, *, n: int = 3) -> list[str]:
+    """The names in the graph nearest to ``text`` (difflib's ratio, case folded)."""
+    names: dict[str, str] = {}
+    for _e, name in store.query(_ALL_NAMES).rows:
+        names.setdefault(str(name).casefold(), str(name))
+    close = difflib.get_close_matches(text.casefold(), list(names), n=n, cutoff=0.6)
+    return [names[c] for c in close]
+
+
+def chunks(items: Sequence[str], size: int = CHUNK) -> Iterator[Sequence[str]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]

@@ -1,0 +1,73 @@
+"""A SPARQL tokenizer for the checks and for finding places in a query's text.
+
+It reads strings, IRIs, variables, blank nodes, prefixed names and keywords, and skips
+comments, so a keyword inside a string, an IRI or a comment is never mistaken for one. It is
+not a parser: :mod:`kg.sparql.check` decides on what the engine itself parses where the tokens
+could mislead (``tests/test_sparql_lexer.py`` compares it with rdflib's parser).
+
+>>> [t.text for t in tokens('SELECT ?s { ?s a "SERVICE" } # LOAD')]
+['SELECT', '?s', '{', '?s', 'a', '"SERVICE"', '}']
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+#: The token classes, in the order they are tried.
+TOKEN = re.compile(
+    r"""
+    (?P<comment>\#[^\n]*)
+  | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
+               |'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")
+  | (?P<iri><[^<>"{}|^`\\\s]*>)
+  | (?P<var>[?$][^\W]+)
+  | (?P<bnode>_:[\w.-]*)
+  | (?P<pname>(?:[^\W\d_][\w.-]*)?:(?:[\w.%:-]|\\.)*)
+  | (?P<word>[^\W\d][\w-]*)
+  | (?P<other>\S)
+    """,
+    re.VERBOSE,
+)
+
+
+@dataclass(frozen=True)
+class Token:
+    """One token: its class (``string``, ``iri``, ``var``, ``bnode``, ``pname``, ``word`` or
+    ``other``), its text and where it starts."""
+
+    kind: str
+    text: str
+    start: int
+
+    @property
+    def end(self) -> int:
+        return self.start + len(self.text)
+
+    @property
+    def upper(self) -> str:
+        return self.text.upper()
+
+
+def tokens(sparql: str) -> list[Token]:
+    """The query's tokens, comments left out."""
+    return list(_iter(sparql))
+
+
+def _iter(sparql: str) -> Iterator[Token]:
+    for m in TOKEN.finditer(sparql):
+        kind = m.lastgroup or "other"
+        if kind != "comment":
+            yield Token(kind, m.group(), m.start())
+
+
+def line_col(text: str, pos: int) -> tuple[int, int]:
+    """The 1-based line and column of a character offset.
+
+    >>> line_col("a\\nbc", 3)
+    (2, 2)
+    """
+    line = text.count("\n", 0, pos) + 1
+    col = pos - (text.rfind("\n", 0, pos) + 1) + 1
+    return line, col

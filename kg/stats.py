@@ -1,0 +1,64 @@
+"""What a graph holds: triples and quads, entities per class, events per type, sources."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING
+
+from kg.namespaces import ECO
+
+if TYPE_CHECKING:
+    from rdflib.term import Node
+
+    from kg.store import Store
+
+_CLASSES = f"""SELECT ?class (COUNT(DISTINCT ?e) AS ?n) WHERE {{
+  ?e a ?class . FILTER(STRSTARTS(STR(?class), "{ECO}"))
+  FILTER NOT EXISTS {{ ?class rdfs:subClassOf+ eco:Event }}
+  FILTER(?class != eco:Event)
+}} GROUP BY ?class ORDER BY DESC(?n) ?class"""
+
+_EVENTS = """SELECT ?type (COUNT(DISTINCT ?e) AS ?n) (COUNT(DISTINCT ?dated) AS ?dn) WHERE {
+  ?e a ?type . ?type rdfs:subClassOf+ eco:Event .
+  OPTIONAL { ?e eco:date ?d . BIND(?e AS ?dated) }
+} GROUP BY ?type ORDER BY DESC(?n) ?type"""
+
+_SOURCES = """SELECT ?g (SAMPLE(?title) AS ?t) (COUNT(*) AS ?n) WHERE {
+  GRAPH ?g { ?s ?p ?o }
+  OPTIONAL { ?g dcterms:title|rdfs:label ?title }
+} GROUP BY ?g ORDER BY DESC(?n) ?g"""
+
+
+@dataclass
+class Stats:
+    """The counts ``kg stats`` prints."""
+
+    triples: int
+    quads: int
+    #: (class IRI, entities), most first
+    classes: list[tuple[str, int]] = field(default_factory=list)
+    #: (event type IRI, events, dated events), most first
+    events: list[tuple[str, int, int]] = field(default_factory=list)
+    #: (graph IRI, title or None, quads), largest first
+    sources: list[tuple[str, str | None, int]] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+def stats(store: Store) -> Stats:
+    """Count what ``store`` holds."""
+
+    def num(term: Node | None) -> int:
+        return int(str(term)) if term is not None else 0
+
+    return Stats(
+        triples=store.count(),
+        quads=store.quad_count(),
+        classes=[(str(c), num(n)) for c, n in store.query(_CLASSES).rows],
+        events=[(str(t), num(n), num(d)) for t, n, d in store.query(_EVENTS).rows],
+        sources=[
+            (str(g), None if t is None else str(t), num(n))
+            for g, t, n in store.query(_SOURCES).rows
+        ],
+    )

@@ -1,0 +1,113 @@
+"""Stores: where the graph lives, behind one spec string. The only code that knows the engines.
+
+========================  ===================================================================
+``memory`` (default)      the built graph in ``dist/``: its read-only Oxigraph copy opened in
+                          place (a write copies it into memory first), else ``kg.nq`` parsed
+``oxigraph:PATH``         an embedded, persistent Oxigraph store
+``sparql:URL[,UPDATE]``   any SPARQL 1.1 server
+========================  ===================================================================
+
+Every store answers the same query with the same rows (:class:`~kg.store.answer.Answer`), keeps
+each source in a named graph, and keeps the default graph the merge of them
+(:func:`~kg.store.base.with_merge`). ``$KG_STORE`` names the default store when no spec is given.
+
+>>> store = open_store("memory", create=True)
+>>> store.add([Quad(NamedNode("https://example.org/a"), NamedNode("https://example.org/p"),
+...                 Literal("x"), NamedNode("https://example.org/source"))])
+>>> len(store), store.quad_count()
+(1, 1)
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+# The engine's term and format classes, for modules that read a store's quads directly (the
+# views' one-pass projections): they come from here, so the engine is named in one package.
+from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Quad, Triple
+
+from kg import resources
+from kg.errors import NotBuilt, StoreError, UsageError
+from kg.store.answer import Answer
+from kg.store.base import Store, with_merge
+from kg.store.oxigraph import RDF_FORMATS, OxigraphStore, parse, serialize
+from kg.store.remote import SparqlStore
+
+__all__ = [
+    "RDF_FORMATS",
+    "Answer",
+    "BlankNode",
+    "DefaultGraph",
+    "Literal",
+    "NamedNode",
+    "OxigraphStore",
+    "Quad",
+    "SparqlStore",
+    "Store",
+    "Triple",
+    "default_spec",
+    "open_dist",
+    "open_store",
+    "parse",
+    "serialize",
+    "with_merge",
+]
+
+MEMORY = "memory"
+#: What ``kg build`` writes into ``dist/`` that later commands open.
+RELOAD_FILE = "kg.nq"
+COPY_DIR = "kg.oxigraph"
+MANIFEST = "manifest.json"
+
+
+def default_spec() -> str:
+    """The store used when none is named: ``$KG_STORE``, else ``memory``."""
+    return os.environ.get("KG_STORE") or MEMORY
+
+
+def open_store(spec: str | None = None, *, create: bool = False, dist: Path | None = None) -> Store:
+    """Open a store from its spec (see the module's table).
+
+    ``create`` is for writers such as ``kg build``: ``memory`` is then a new empty store and an
+    ``oxigraph:PATH`` that does not exist yet is made. ``dist`` is the build folder ``memory``
+    opens (default: ``dist/`` of the workspace); :class:`~kg.errors.NotBuilt` when it holds no
+    build.
+    """
+    spec = (spec or default_spec()).strip()
+    kind, _, rest = spec.partition(":")
+    if kind == MEMORY and not rest:
+        return OxigraphStore() if create else open_dist(dist or resources.dist_dir())
+    if kind == "oxigraph" and rest:
+        path = Path(rest).expanduser()
+        if not create and not path.exists():
+            raise StoreError(
+                f"no Oxigraph store at {path}",
+                hint=f"Create it with `kg build --store oxigraph:{rest}`.",
+            )
+        # Reading takes no lock (see OxigraphStore); `create` is for writers such as build.
+        return OxigraphStore(path, read_only=not create)
+    if kind == "sparql" and rest:
+        query_url, _, update_url = rest.partition(",")
+        return SparqlStore(query_url, update_url or None)
+    raise UsageError(
+        f"unknown store {spec!r}",
+        hint="Use memory, oxigraph:PATH or sparql:QUERY_URL[,UPDATE_URL].",
+    )
+
+
+def open_dist(dist: Path) -> OxigraphStore:
+    """The build in ``dist``: its Oxigraph copy opened read-only in place, else its reload file
+    parsed into memory (a copy another engine version wrote, or a damaged one)."""
+    reload = dist / RELOAD_FILE
+    if not reload.is_file():
+        raise NotBuilt(f"no built graph in {dist}", hint="Run `kg build` first.")
+    copy = dist / COPY_DIR
+    if copy.is_dir():
+        try:
+            return OxigraphStore.from_copy(copy)
+        except StoreError:
+            pass
+    store = OxigraphStore()
+    store.load_file(reload, "nq", trusted=True)  # written by kg build
+    return store

@@ -1,0 +1,119 @@
+"""RDF terms between the engine (pyoxigraph) and the Python API (rdflib), in one place.
+
+The engine parses, stores and answers; rdflib's term classes are what the Python API hands
+out (``URIRef``, ``Literal``, ``BNode``). Numbers are normalised to their canonical form, so a
+query gives identical rows whichever store answered it (Oxigraph keeps numbers canonical,
+rdflib keeps the lexical form).
+
+>>> from rdflib import Literal, URIRef
+>>> from_ox(to_ox(URIRef("https://w3id.org/container-kg/id/docker")))
+rdflib.term.URIRef('https://w3id.org/container-kg/id/docker')
+>>> str(normalise(Literal("1.50", datatype=URIRef(XSD + "decimal"))))
+'1.5'
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import pyoxigraph as ox
+
+from kg.errors import StoreError, UsageError
+from kg.namespaces import XSD
+
+if TYPE_CHECKING:
+    from rdflib.term import Node
+
+XSD_STRING = XSD + "string"
+#: Oxigraph answers numbers in canonical form; rdflib keeps the lexical form. Both are
+#: normalised to the value's canonical form so that every store gives the same rows.
+_NUMERIC = {XSD + t for t in ("integer", "decimal", "double", "float", "int", "long")}
+#: The numbers Oxigraph already stores in the canonical form that ``normalise`` gives.
+_CANONICAL = {XSD + "integer", XSD + "decimal"}
+
+
+def from_ox(term: Any) -> Node | None:
+    """An rdflib term for a pyoxigraph term (``None`` and the default graph give ``None``)."""
+    from rdflib import BNode, Literal, URIRef
+
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        datatype = term.datatype.value
+        if datatype == XSD_STRING:
+            return Literal(term.value)
+        lit = Literal(term.value, datatype=URIRef(datatype))
+        if datatype in _CANONICAL:
+            return lit  # Oxigraph keeps these in canonical form already ("077" is "77")
+        if datatype in _NUMERIC and lit.value is not None:
+            return Literal(lit.value, datatype=URIRef(datatype))
+        return lit
+    if isinstance(term, ox.DefaultGraph):
+        return None
+    raise StoreError(f"unsupported term in an answer: {term!r}")
+
+
+def to_ox(term: Node) -> Any:
+    """A pyoxigraph term for an rdflib term (the engine checks IRIs and literals)."""
+    from rdflib import BNode, Literal, URIRef
+
+    try:
+        if isinstance(term, URIRef):
+            return ox.NamedNode(str(term))
+        if isinstance(term, BNode):
+            return ox.BlankNode(str(term))
+        if isinstance(term, Literal):
+            if term.language:
+                return ox.Literal(str(term), language=term.language)
+            if term.datatype is not None:
+                return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+            return ox.Literal(str(term))
+    except ValueError as exc:
+        raise UsageError(f"not a valid RDF term: {str(term)!r}: {exc}") from exc
+    raise UsageError(f"cannot use {term!r} as an RDF term")
+
+
+def term_text(term: Node) -> str:
+    """A term in N-Triples syntax, written by Oxigraph after its own checks.
+
+    >>> from rdflib import Literal
+    >>> term_text(Literal('say "hi"'))
+    '"say \\\\"hi\\\\""'
+    """
+    from rdflib import BNode
+
+    if isinstance(term, BNode):
+        raise UsageError("a blank node cannot be written as a value (VALUES takes none)")
+    return str(to_ox(term))
+
+
+def normalise(term: Node | None) -> Node | None:
+    """The form of a term that every store agrees on (see ``_NUMERIC``)."""
+    from rdflib import Literal, URIRef
+
+    if isinstance(term, Literal) and term.datatype is not None and term.language is None:
+        datatype = str(term.datatype)
+        if datatype == XSD_STRING:
+            return Literal(str(term))
+        if datatype == XSD + "decimal" and term.value is not None:
+            # Oxigraph's canonical decimal: "77.0" is "77", "1.50" is "1.5", "-0.0" is "0";
+            # Python's Decimal keeps the trailing zeros, so they are dropped here.
+            value = term.value
+            text = "0" if value == 0 else format(value.normalize(), "f")
+            return Literal(text, datatype=URIRef(datatype))
+        if datatype in _NUMERIC and term.value is not None:
+            return Literal(term.value, datatype=URIRef(datatype))
+    return term
+
+
+def is_iri(term: object) -> bool:
+    """True for an rdflib IRI (``URIRef``)."""
+    from rdflib import URIRef
+
+    return isinstance(term, URIRef)

@@ -1,0 +1,334 @@
+"""The data a page draws: nodes, edges, legend and options, as plain JSON-ready values.
+
+Everything from the graph is data here, never markup: labels, categories and sources are
+strings the page puts in with ``textContent``; links are kept only when they are http(s).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from kg.analysis import centrality, communities
+from kg.errors import UsageError
+from kg.namespaces import KG, shorten
+from kg.viz.layout import LARGE, layout
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+COLOR_BY = ("type", "category", "community")
+SIZE_BY = ("degree", "pagerank", "betweenness", "none")
+
+# Tableau 10 then its lighter partners: distinct, readable on white, kind to colour blindness.
+PALETTE = (
+    "#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f",
+    "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac",
+    "#a0cbe8", "#ffbe7d", "#ff9d9a", "#86bcb6", "#8cd17d",
+    "#f1ce63", "#d4a6c8", "#fabfd2", "#d7b5a6", "#79706e",
+)  # fmt: skip
+EDGE_PALETTE = (
+    "#5a6f8c", "#d1603d", "#3a9a5b", "#8e5ea2", "#c9a227",
+    "#2f8f9d", "#b5485d", "#6b8e23", "#a0522d", "#4b6cb7",
+)  # fmt: skip
+OTHER = "#c7c7c7"
+#: Above this many nodes without edges, a page leaves them out by default: a grid of
+#: thousands of unconnected dots (the landscape's organisations in the organizations view)
+#: hides the part of the graph that has structure.
+MAX_ISOLATES = 100
+
+
+def without_isolates(graph: nx.Graph, isolates: bool | None = None) -> tuple[nx.Graph, int]:
+    """``graph`` without its nodes that have no edge, when ``isolates`` is False, or when it is
+    None and there are more than :data:`MAX_ISOLATES` of them. Returns the graph to draw and
+    how many nodes were left out."""
+    import networkx as nx
+
+    if isolates:
+        return graph, 0
+    lonely = list(nx.isolates(graph))
+    if not lonely or (isolates is None and len(lonely) <= MAX_ISOLATES):
+        return graph, 0
+    drawn = graph.copy()
+    drawn.remove_nodes_from(lonely)
+    return drawn, len(lonely)
+
+
+def page_data(
+    graph: nx.Graph,
+    *,
+    title: str = "container-kg",
+    color_by: str = "type",
+    size_by: str = "degree",
+    sizes: Mapping[Any, float] | None = None,
+    physics: bool | None = None,
+    positions: Mapping[Any, tuple[float, float]] | None = None,
+    seed: int = 42,
+) -> dict[str, Any]:
+    """The plain data the page draws: nodes, edges, legend, options (JSON-ready)."""
+    if color_by not in COLOR_BY:
+        raise UsageError(
+            f"cannot colour by {color_by!r}", hint=f"Use one of: {', '.join(COLOR_BY)}."
+        )
+    if sizes is None and size_by not in SIZE_BY:
+        raise UsageError(f"cannot size by {size_by!r}", hint=f"Use one of: {', '.join(SIZE_BY)}.")
+    n = graph.number_of_nodes()
+    large = n > LARGE
+    physics = (not large) if physics is None else physics
+    order = list(graph.nodes)
+
+    keys = _color_keys(graph, order, color_by, seed)
+    groups, group_index = _legend(Counter(keys.values()), PALETTE, limit=len(PALETTE))
+    for group in groups:
+        group["border"] = darker(group["color"])
+
+    metric = (
+        None if sizes is None and size_by == "none" else (size_by if sizes is None else "value")
+    )
+    values = dict(sizes) if sizes is not None else _metric(graph, size_by, seed)
+    low, high = (8.0, 40.0) if not large else (4.0, 28.0)
+    top = max((abs(v) for v in values.values()), default=0.0) or 1.0
+    if positions is None:
+        positions = layout(graph, seed=seed) if n else {}
+
+    nodes = []
+    for node in order:
+        attrs = graph.nodes[node]
+        value = _finite(values.get(node, 0.0))
+        size = low if metric is None else low + (high - low) * math.sqrt(abs(value) / top)
+        item: dict[str, Any] = {
+            "id": str(node),
+            "label": _text(attrs.get("label")) or _short(str(node)),
+            "type": _text(attrs.get("type")) or "Thing",
+            "types": _texts(attrs.get("types")),
+            "categories": _texts(attrs.get("categories")),
+            "dates": _dates(attrs),
+            "homepage": _link(attrs.get("homepage")),
+            "sources": _sources(attrs.get("sources")),
+            "g": group_index.get(keys[node], len(groups) - 1),
+            "v": _round(value),
+            "s": round(size, 2),
+        }
+        if node in positions:
+            x, y = positions[node]
+            item["x"], item["y"] = round(_finite(x), 1), round(_finite(y), 1)
+        nodes.append(item)
+
+    edges, relations = _edges(graph)
+    type_counts = Counter(t for item in nodes for t in (item["types"] or [item["type"]]))
+    category_counts = Counter(c for item in nodes for c in item["categories"])
+    shown = [_finite(v) for v in values.values()]
+    return {
+        "title": title,
+        "large": large,
+        "physics": physics,
+        "colorBy": color_by,
+        "groups": groups,
+        "relations": relations,
+        "sizes": {
+            "metric": metric,
+            "min": _round(min(shown, default=0)),
+            "max": _round(max(shown, default=0)),
+            "minSize": low,
+            "maxSize": high,
+        },
+        "types": sorted(type_counts.items(), key=lambda kv: (-kv[1], kv[0])),
+        "categories": sorted(category_counts.items(), key=lambda kv: kv[0].lower()),
+        "nodes": nodes,
+        "edges": edges,
+    }
+
+
+def _edges(graph: nx.Graph) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The edges to draw and the relation legend. A relation stated both ways with the same
+    key (co-membership) is drawn once, without an arrow."""
+    directed = graph.is_directed()
+    multi = graph.is_multigraph()
+    triples = graph.edges(keys=True, data=True) if multi else graph.edges(data=True)
+    rows = []
+    for triple in triples:
+        u, v, key, attrs = triple if multi else (triple[0], triple[1], None, triple[2])
+        relation = (
+            _text(attrs.get("relation")) or _short(_text(attrs.get("predicate"))) or "related"
+        )
+        rows.append((u, v, key, attrs, relation))
+    stated = {(u, v, key, relation) for u, v, key, _attrs, relation in rows} if directed else set()
+    counts: Counter[str] = Counter()
+    arrows: dict[str, bool] = {}
+    drawn = []
+    for u, v, key, attrs, relation in rows:
+        arrow = bool(attrs.get("directed", directed))
+        if arrow and u != v and (v, u, key, relation) in stated:
+            if str(u) > str(v):
+                continue  # drawn from the other end
+            arrow = False
+        counts[relation] += 1
+        arrows[relation] = arrows.get(relation, False) or arrow
+        drawn.append((u, v, attrs, relation, arrow))
+    relations, index = _legend(counts, EDGE_PALETTE, limit=len(EDGE_PALETTE))
+    for entry in relations:
+        entry["directed"] = arrows.get(entry["key"], False)
+    edges = []
+    for u, v, attrs, relation, arrow in drawn:
+        edge: dict[str, Any] = {
+            "from": str(u),
+            "to": str(v),
+            "r": index.get(relation, len(relations) - 1),
+            "arrow": arrow,
+        }
+        weight = _finite(attrs.get("weight", 1.0))
+        if weight > 1:
+            edge["w"] = _round(weight)
+        for name in ("date", "price", "amount"):
+            if attrs.get(name) not in (None, ""):
+                edge[name] = _text(attrs[name])
+        if attrs.get("event"):
+            edge["event"] = _short(_text(attrs["event"]))
+        if attrs.get("sources"):
+            edge["sources"] = _sources(attrs["sources"])
+        edges.append(edge)
+    return edges, relations
+
+
+def _color_keys(graph: nx.Graph, order: list[Any], color_by: str, seed: int) -> dict[Any, str]:
+    if color_by == "type":
+        return {node: _text(graph.nodes[node].get("type")) or "Thing" for node in order}
+    if color_by == "category":
+        keys = {}
+        for node in order:
+            categories = sorted(_texts(graph.nodes[node].get("categories")), key=str.lower)
+            keys[node] = categories[0] if categories else "no category"
+        return keys
+    parts = sorted(_communities(graph, seed), key=lambda part: (-len(part), sorted(map(str, part))))
+    keys = {node: "no community" for node in order}
+    width = len(str(len(parts)))
+    for i, part in enumerate(parts, start=1):
+        for node in part:
+            keys[node] = f"community {i:0{width}d}"
+    return keys
+
+
+def _communities(graph: nx.Graph, seed: int) -> list[set[Any]]:
+    return [set(c) for c in communities(graph, seed=seed)]
+
+
+def _metric(graph: nx.Graph, size_by: str, seed: int) -> dict[Any, float]:
+    """Degree as the count of distinct neighbours (what the details panel lists); the other
+    metrics from :func:`kg.analysis.metrics`."""
+    if size_by == "none":
+        return {}
+    if size_by == "degree":
+        if graph.is_directed():
+            return {
+                n: float(len((set(graph.successors(n)) | set(graph.predecessors(n))) - {n}))
+                for n in graph.nodes
+            }
+        return {n: float(len(set(graph.neighbors(n)) - {n})) for n in graph.nodes}
+    return {node: float(v) for node, v in centrality(graph, size_by, seed=seed).items()}
+
+
+def _legend(
+    counts: Counter[str], palette: tuple[str, ...], *, limit: int
+) -> tuple[list[dict[str, Any]], dict[str, int]]:
+    """Legend entries by count (ties by name); past ``limit`` keys the rest share "other"."""
+    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0].lower()))
+    if len(ranked) > limit:
+        kept, rest = ranked[: limit - 1], ranked[limit - 1 :]
+    else:
+        kept, rest = ranked, []
+    entries = [
+        {"key": key, "color": palette[i % len(palette)], "count": count}
+        for i, (key, count) in enumerate(kept)
+    ]
+    index = {key: i for i, (key, _count) in enumerate(kept)}
+    if rest:
+        entries.append(
+            {"key": f"{len(rest)} others", "color": OTHER, "count": sum(c for _k, c in rest)}
+        )
+    return entries, index
+
+
+def darker(color: str, factor: float = 0.7) -> str:
+    r, g, b = (int(color[i : i + 2], 16) for i in (1, 3, 5))
+    return "#" + "".join(f"{int(c * factor):02x}" for c in (r, g, b))
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def _texts(value: Any) -> list[str]:
+    if value is None or value == "":
+        return []
+    if isinstance(value, str):
+        return [value]
+    try:
+        return sorted({str(v) for v in value if v not in (None, "")}, key=str.lower)
+    except TypeError:
+        return [str(value)]
+
+
+def _short(iri: str) -> str:
+    if not iri:
+        return ""
+    short = shorten(iri)
+    if not short.startswith("<"):
+        return short.partition(":")[2] if short.startswith(("kg:", "eco:")) else short
+    return iri.rstrip("/#").rsplit("/", 1)[-1].rsplit("#", 1)[-1] or iri
+
+
+def _web_url(value: Any) -> str | None:
+    """The value when it is an http(s) URL, else None: nothing else ever becomes a link."""
+    text = _text(value).strip()
+    try:
+        parts = urlsplit(text)
+    except ValueError:
+        return None
+    return text if parts.scheme in ("http", "https") and parts.netloc else None
+
+
+def _link(value: Any) -> list[Any] | None:
+    """[text, link or None]: a value that is not an http(s) URL is shown, never linked."""
+    text = _text(value).strip()
+    return [text, _web_url(text)] if text else None
+
+
+def _sources(value: Any) -> list[list[Any]]:
+    """Each source as [text, link or None]; our own kg: IRIs are names, not web pages."""
+    rows: list[list[Any]] = []
+    for iri in _texts(value):
+        if iri.startswith(KG):
+            rows.append([shorten(iri), None])
+        else:
+            rows.append([iri, _web_url(iri)])
+    return rows
+
+
+_DATE_NAMES = {"founding": "founded", "dissolution": "dissolved"}
+
+
+def _dates(attrs: Mapping[str, Any]) -> list[list[str]]:
+    rows = []
+    for key in sorted(attrs):
+        if (key == "date" or key.endswith("_date")) and attrs[key] not in (None, ""):
+            name = key[: -len("_date")] if key.endswith("_date") else key
+            name = _DATE_NAMES.get(name, name).replace("_", " ")
+            rows.append([name, _text(attrs[key])])
+    return rows
+
+
+def _finite(value: Any) -> float:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return 0.0
+    return number if math.isfinite(number) else 0.0
+
+
+def _round(value: float) -> float | int:
+    if float(value).is_integer():
+        return int(value)
+    return float(f"{value:.4g}")
