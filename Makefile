@@ -6,11 +6,12 @@ KG     := $(BIN)/kg
 STAMP  := $(VENV)/.installed
 DEVSTAMP := $(VENV)/.installed-dev
 
-.PHONY: demo demo-landscape test lint bench bench-quick clean help
+.PHONY: demo demo-landscape test test-fast lint bench bench-quick clean help
 
 help:
 	@echo "make demo   - set up, build and validate the graph, print statistics, write out/"
 	@echo "make test   - set up, lint, type-check and run every test"
+	@echo "make test-fast - the unit tests only (no browser, server, notebook or real-data tests)"
 	@echo "make bench  - run the benchmarks and print the table (benchmarks/RESULTS.md)"
 	@echo "make bench-quick - the same at 10k triples and on the real data only (no RESULTS.md)"
 
@@ -55,6 +56,9 @@ test: $(DEVSTAMP)
 	$(BIN)/ruff format --check kg tests benchmarks
 	$(BIN)/mypy kg
 	$(BIN)/python -m pytest -q
+
+test-fast: $(DEVSTAMP)
+	$(BIN)/python -m pytest -q -m "not slow"
 
 bench: $(DEVSTAMP)
 	$(BIN)/python -m benchmarks

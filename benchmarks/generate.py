@@ -9,7 +9,7 @@ acquisition), so the merged default graph is smaller than the sum of the graphs,
 real data. Popularity is skewed (a few acquirers, categories and coalition members take most
 of the links), so projections have hubs.
 
-The files go to ``benchmarks/.cache/`` and are made only when missing: the same size and seed
+The files go to :func:`cache_dir` (``$KG_BENCH_CACHE`` or ``~/.cache/container-kg/bench``) and are made only when missing: the same size and seed
 always give the same bytes.
 
     >>> from benchmarks.generate import dataset
@@ -33,7 +33,14 @@ from kg.namespaces import DCTERMS, ECO, KG, RDF, RDFS, SKOS, XSD
 VERSION = 1
 SEED = 2015
 SIZES: dict[str, int] = {"10k": 10_000, "100k": 100_000, "1M": 1_000_000}
-CACHE = Path(__file__).resolve().parent / ".cache"
+def cache_dir() -> Path:
+    """Where generated data sets are kept: ``$KG_BENCH_CACHE``, else the user's cache folder
+    (never the source tree)."""
+    chosen = os.environ.get("KG_BENCH_CACHE")
+    if chosen:
+        return Path(chosen)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "container-kg" / "bench"
 
 #: The top concepts of ``ontology/categories.ttl``: the synthetic tree hangs below them.
 TOP_CATEGORIES = (
@@ -283,19 +290,25 @@ def ontology_lines() -> list[str]:
 
 
 def _fingerprint() -> str:
-    """Changes when the ontology files or this generator change."""
+    """Changes when anything that makes the files changes: this generator, the ontology, and
+    the package that writes the build (a stale cache must never be timed)."""
+    import kg
     from kg.sources import ontology_files
 
     digest = hashlib.sha256(f"v{VERSION}".encode())
     for source in ontology_files():
         digest.update(source.path.read_bytes())
     digest.update(Path(__file__).read_bytes())
+    for path in sorted(Path(kg.__file__).parent.rglob("*.py")):
+        digest.update(path.read_bytes())
     return digest.hexdigest()[:10]
 
 
-def dataset(size: str, *, seed: int = SEED, cache: Path = CACHE) -> Dataset:
+def dataset(size: str, *, seed: int = SEED, cache: Path | None = None) -> Dataset:
     """The data set of ``size`` (a key of :data:`SIZES`), generated when missing."""
     import json
+
+    cache = cache or cache_dir()
 
     folder = cache / f"synthetic-{size}-seed{seed}-{_fingerprint()}"
     meta_path = folder / "meta.json"

@@ -1,14 +1,13 @@
 """container-kg: a knowledge graph of the container and cloud-native ecosystem.
 
->>> from kg import KnowledgeGraph
->>> g = KnowledgeGraph.open()          # doctest: +SKIP
+Open the built graph with ``KnowledgeGraph.open()`` (see :mod:`kg.graph` for a worked
+example), or run ``kg --help``.
 """
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
-
 from kg.errors import KgError
 from kg.graph import KnowledgeGraph
+from kg.version import __version__
 
 __all__ = ["KgError", "KnowledgeGraph", "__version__"]

@@ -3,9 +3,15 @@
 It hands every call on to the stage that owns it and holds no SPARQL of its own, so the Python
 API and the CLI give the same answers.
 
->>> from kg import KnowledgeGraph
->>> with KnowledgeGraph.open() as g:                          # doctest: +SKIP
-...     g.query("acquisitions-by", acquirer="kg:docker")
+>>> from kg import resources
+>>> from kg.sources import SourceFile, ontology_files, read_sources
+>>> essay = SourceFile(resources.data_dir() / "essay-2015.trig", None)
+>>> with KnowledgeGraph(read_sources([*ontology_files(), essay])) as g:
+...     answer = g.query("acquisitions-by", acquirer="kg:docker")
+...     sorted(g.label(str(row["acquired"])) for row in answer)
+['Kitematic', 'Koality', 'Orchard', 'SocketPlane']
+
+``KnowledgeGraph.open()`` opens the built graph (``dist/``) instead.
 """
 
 from __future__ import annotations

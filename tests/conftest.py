@@ -16,6 +16,21 @@ ESSAY = SHARED / "essay-2015.txt"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def bench_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Benchmark data sets go to a temporary folder: tests write nothing into the source tree."""
+    import os
+
+    folder = tmp_path_factory.mktemp("bench-cache")
+    before = os.environ.get("KG_BENCH_CACHE")
+    os.environ["KG_BENCH_CACHE"] = str(folder)
+    yield folder
+    if before is None:
+        os.environ.pop("KG_BENCH_CACHE", None)
+    else:
+        os.environ["KG_BENCH_CACHE"] = before
+
+
 @pytest.fixture(scope="session")
 def workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A workspace with the curated graph built into ``dist/`` (no imports)."""

@@ -220,9 +220,25 @@ def test_update_answer_is_rows() -> None:
     ]
 
 
-def test_every_row_format_renders(answer: Answer) -> None:
-    for fmt in ROW_FORMATS:
-        assert render(answer, fmt).endswith("\n")
+def test_every_row_format_reads_back_to_the_same_rows(answer: Answer) -> None:
+    """Each row format holds every row and value, read back by a parser of that format."""
+    rendered = {fmt: render(answer, fmt) for fmt in ROW_FORMATS}
+    n = len(answer.rows)
+    assert n >= 2
+    values = {str(t) for row in answer.rows for t in row if t is not None}
+    as_json = json.loads(rendered["json"])["results"]["bindings"]
+    assert len(as_json) == n
+    assert {b[v]["value"] for b in as_json for v in b} == values
+    as_xml = Result.parse(io.StringIO(rendered["xml"]), format="xml")
+    assert {str(t) for b in as_xml.bindings for t in b.values()} == values
+    as_csv = list(csv.reader(io.StringIO(rendered["csv"])))
+    assert as_csv[0] == answer.vars and len(as_csv) == n + 1
+    as_tsv = ox.parse_query_results(rendered["tsv"].encode(), ox.QueryResultsFormat.TSV)
+    assert {str(t.value) for sol in as_tsv for t in sol if t is not None} == values
+    for fmt in ("table", "md"):
+        body = rendered[fmt].splitlines()[2:]
+        assert len(body) == n, fmt
+    assert set(ROW_FORMATS) == {"table", "csv", "tsv", "json", "xml", "md"}
     assert set(GRAPH_FORMATS) == {"ttl", "nt", "jsonld", "trig"}
 
 

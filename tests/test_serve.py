@@ -76,6 +76,15 @@ SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
         ("SELECT", "text/csv", "tsv", "tsv"),
         ("SELECT", None, "text/tab-separated-values", "tsv"),
         ("CONSTRUCT", "application/n-triples", "csv", "nt"),
+        # RFC 9110: the most specific range sets a type's quality (the drift the issue found:
+        # the hand-written negotiation gave CSV here).
+        ("SELECT", "text/*;q=0.9, text/csv;q=0.1", None, "tsv"),
+        ("SELECT", "*/*;q=0.1, application/sparql-results+xml", None, "xml"),
+        ("SELECT", "text/*, text/tab-separated-values;q=0", None, "csv"),
+        ("SELECT", "application/json", None, "json"),
+        ("SELECT", "image/png", None, "json"),
+        ("SELECT", "not a media type;;;", None, "json"),
+        ("CONSTRUCT", "text/*;q=0.5, application/ld+json;q=0.4", None, "ttl"),
     ],
 )
 def test_negotiation(kind: str, accept: str | None, fmt: str | None, expected: str) -> None:

@@ -18,6 +18,7 @@ import pyoxigraph as ox
 import pytest
 from rdflib import BNode, Literal, URIRef
 
+from kg.cli import cli
 from kg.errors import StoreError, UsageError
 from kg.namespaces import KG, XSD
 from kg.query import execute
@@ -222,3 +223,30 @@ def test_the_stores_hold_the_same_graph(stores: dict[str, Store]) -> None:
     assert graphs["oxigraph"] == graphs["memory"] == graphs["sparql"]
     docker = execute(stores["sparql"], "acquisitions-by", bindings={"acquirer": "kg:docker"})
     assert URIRef(KG + "socketplane") in {row[docker.vars.index("acquired")] for row in docker.rows}
+
+
+def test_a_row_cap_stops_the_engine_not_only_the_output(kg_graph) -> None:  # type: ignore[no-untyped-def]
+    """A cross product of the whole graph three times over has about 10^11 rows; with a cap of
+    5 the engine stops after the sixth (the sixth says there were more)."""
+    import time
+
+    runaway = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+    started = time.perf_counter()
+    answer = kg_graph.store.query(runaway, limit=5)
+    assert len(answer.rows) == 5 and answer.truncated
+    assert time.perf_counter() - started < 2.0
+    small = kg_graph.store.query("SELECT ?c WHERE { ?c a eco:Consortium }", limit=1000)
+    assert not small.truncated and 0 < len(small.rows) < 1000
+
+
+def test_cli_limit_bounds_the_work(home, runner) -> None:  # type: ignore[no-untyped-def]
+    import time
+
+    started = time.perf_counter()
+    result = runner.invoke(
+        cli,
+        ["query", "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }", "--limit", "3", "-f", "csv"],
+    )
+    assert result.exit_code == 0, result.output
+    assert len(result.stdout.strip().splitlines()) == 4
+    assert time.perf_counter() - started < 5.0

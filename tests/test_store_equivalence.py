@@ -61,6 +61,7 @@ def _named_quads(store: OxigraphStore, path: Path) -> Path:
     return path
 
 
+@pytest.mark.slow
 def test_library_answers_identical_on_synthetic_10k() -> None:
     from benchmarks.generate import dataset
 
@@ -79,7 +80,11 @@ def test_library_answers_identical_on_curated_graph(workspace: Path, tmp_path: P
     outcome = _compare(store, _named_quads(store, tmp_path / "named.nq"))
     differ = {name: counts for name, (same, *counts) in outcome.items() if not same}
     assert not differ, f"rows differ (ours, rdflib): {differ}"
-    assert sum(ours for _same, ours, _theirs in outcome.values()) > 0
+    # Equal empty answers would prove nothing: most questions have rows on the curated data.
+    answered = {name for name, (_same, ours, _theirs) in outcome.items() if ours > 0}
+    assert len(answered) >= 0.8 * len(outcome), sorted(set(outcome) - answered)
+    for name in ("acquisitions-by", "owner-on", "owned-by", "companies-by-category", "sources"):
+        assert name in answered, name
 
 
 @pytest.mark.parametrize(

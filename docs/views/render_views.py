@@ -1,7 +1,7 @@
 """Draw each view of the curated graph as a PNG for the README: `python docs/views/render_views.py`.
 
 Colours are node types, sizes degree; the ten nodes of highest degree are named. Layout:
-networkx's spring layout with a fixed seed, so the pictures change only when the data does.
+the pages' own (kg.viz.layout), seeded, so the pictures change only when the data does.
 """
 
 from __future__ import annotations
@@ -16,36 +16,18 @@ import matplotlib.pyplot as plt
 import networkx as nx
 
 from kg import KnowledgeGraph
-from kg.analysis import undirected
-from kg.project import VIEWS
+from kg.analysis.metrics import undirected
+from kg.viz.layout import layout as packed_layout
+from kg.views import VIEWS
 
 HERE = Path(__file__).resolve().parent
 PALETTE = [matplotlib.colors.to_hex(c) for c in matplotlib.colormaps["tab20"].colors]
 
 
 def layout(simple: nx.Graph) -> dict[str, tuple[float, float]]:
-    """Each connected component laid out on its own (Kamada-Kawai), sized by the square root
-    of its node count, and the components packed in rows, largest first: a spring layout of
-    the whole graph would throw the small components to the far edges."""
-    parts = sorted(nx.connected_components(simple), key=lambda c: (-len(c), min(c)))
-    width = 2.2 * len(parts[0]) ** 0.5 * 0.5 + 2.0
-    pos: dict[str, tuple[float, float]] = {}
-    x = y = row_height = 0.0
-    for part in parts:
-        radius = 0.5 * len(part) ** 0.5 if len(part) > 2 else 0.35
-        sub = simple.subgraph(part)
-        local = (
-            nx.kamada_kawai_layout(sub, scale=radius)
-            if len(part) > 1
-            else {next(iter(part)): (0.0, 0.0)}
-        )
-        if x > 0 and x + 2 * radius > width:
-            x, y, row_height = 0.0, y - row_height - 0.3, 0.0
-        for n, (dx, dy) in local.items():
-            pos[n] = (x + radius + dx, y - radius + dy)
-        x += 2 * radius + 0.3
-        row_height = max(row_height, 2 * radius)
-    return pos
+    """The pages' own layout (kg.viz.layout: each component laid out, then packed), flipped so
+    that screen coordinates read upwards in matplotlib."""
+    return {n: (x, -y) for n, (x, y) in packed_layout(simple).items()}
 
 
 def draw(graph: nx.MultiDiGraph, name: str, path: Path) -> None:
@@ -82,7 +64,7 @@ def draw(graph: nx.MultiDiGraph, name: str, path: Path) -> None:
 
 
 def main() -> None:
-    g = KnowledgeGraph.load()
+    g = KnowledgeGraph.open()
     for name in VIEWS:
         draw(g.to_networkx(name), name, HERE / f"{name}.png")
         print("wrote", HERE / f"{name}.png")

@@ -14,10 +14,13 @@ view with the ontology and ``rdf:type`` edges: the naive projection
 (``rdflib.extras.external_graph_libs``) turns every shared date and class into a hub that
 dominates centrality.
 
->>> from kg.store import open_store                 # doctest: +SKIP
->>> g = project(open_store(), "organizations")       # doctest: +SKIP
->>> g.nodes["https://w3id.org/container-kg/id/docker"]["label"]   # doctest: +SKIP
-'Docker, Inc.'
+>>> from kg import resources
+>>> from kg.sources import SourceFile, ontology_files, read_sources
+>>> essay = SourceFile(resources.data_dir() / "essay-2015.trig", None)
+>>> g = project(read_sources([*ontology_files(), essay]), "organizations")
+>>> docker = "https://w3id.org/container-kg/id/docker"
+>>> g.nodes[docker]["type"], sorted(g.nodes[t]["label"] for t in g.successors(docker))[:2]
+('Company', ['Kitematic', 'Koality'])
 """
 
 from __future__ import annotations

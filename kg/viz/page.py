@@ -40,9 +40,9 @@ from pathlib import Path
 from string import Template
 from typing import TYPE_CHECKING, Any
 
-from kg import __version__
 from kg.errors import UsageError
 from kg.io import atomic_write
+from kg.version import __version__
 from kg.viz.data import page_data, without_isolates
 
 if TYPE_CHECKING:
