@@ -82,9 +82,11 @@ def undirected(graph: nx.Graph) -> nx.Graph:
     total: dict[frozenset[Hashable], float] = defaultdict(float)
     for (nodes, _key), weight in best.items():
         total[nodes] += weight
-    simple = nx.Graph()
+    simple: nx.Graph[Hashable] = nx.Graph()
     simple.add_nodes_from(graph)
-    simple.add_weighted_edges_from((*sorted(pair, key=str), w) for pair, w in total.items())
+    for nodes, w in total.items():
+        a, b = sorted(nodes, key=str)
+        simple.add_edge(a, b, weight=w)
     return simple
 
 
@@ -100,14 +102,16 @@ def directed(graph: nx.Graph) -> nx.DiGraph:
         total[(u, v)] += weight
         if not graph.is_directed():
             total[(v, u)] += weight
-    simple = nx.DiGraph()
+    simple: nx.DiGraph[Hashable] = nx.DiGraph()
     simple.add_nodes_from(graph)
     simple.add_weighted_edges_from((u, v, w) for (u, v), w in total.items())
     return simple
 
 
 def _edges(graph: nx.Graph) -> Iterable[tuple[Hashable, Hashable, Hashable, float]]:
-    if graph.is_multigraph():
+    import networkx as nx
+
+    if isinstance(graph, nx.MultiGraph):
         for u, v, key, w in graph.edges(keys=True, data="weight", default=1.0):
             yield u, v, key, float(w)
     else:

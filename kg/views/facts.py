@@ -249,7 +249,7 @@ def new_graph(facts: Facts, nodes: Iterable[str]) -> nx.MultiDiGraph:
     import networkx as nx
 
     attributes = facts.attributes()
-    graph = nx.MultiDiGraph()
+    graph: nx.MultiDiGraph[str] = nx.MultiDiGraph()
     graph.add_nodes_from((n, attributes(n)) for n in sorted(nodes))
     return graph
 

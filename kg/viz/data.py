@@ -145,12 +145,16 @@ def page_data(
 def _edges(graph: nx.Graph) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """The edges to draw and the relation legend. A relation stated both ways with the same
     key (co-membership) is drawn once, without an arrow."""
+    import networkx as nx
+
     directed = graph.is_directed()
-    multi = graph.is_multigraph()
-    triples = graph.edges(keys=True, data=True) if multi else graph.edges(data=True)
+    triples: list[tuple[Any, Any, Any, dict[str, Any]]]
+    if isinstance(graph, nx.MultiGraph):
+        triples = list(graph.edges(keys=True, data=True))
+    else:
+        triples = [(u, v, None, attrs) for u, v, attrs in graph.edges(data=True)]
     rows = []
-    for triple in triples:
-        u, v, key, attrs = triple if multi else (triple[0], triple[1], None, triple[2])
+    for u, v, key, attrs in triples:
         relation = (
             _text(attrs.get("relation")) or _short(_text(attrs.get("predicate"))) or "related"
         )
@@ -221,7 +225,9 @@ def _metric(graph: nx.Graph, size_by: str, seed: int) -> dict[Any, float]:
     if size_by == "none":
         return {}
     if size_by == "degree":
-        if graph.is_directed():
+        import networkx as nx
+
+        if isinstance(graph, nx.DiGraph):
             return {
                 n: float(len((set(graph.successors(n)) | set(graph.predecessors(n))) - {n}))
                 for n in graph.nodes
