@@ -363,6 +363,26 @@ def test_pinned_dates(everything, event, date, source):
     assert URIRef(source) in set(everything.objects(e, ECO.source))
 
 
+PINNED_DATES += [
+    (
+        "coreos-linux-first-stable",
+        "2014-07-25",
+        "https://www.eweek.com/enterprise-apps/coreos-stabilizes-cloud-container-linux-operating-system",
+    ),
+    (
+        "coreos-linux-first-alpha",
+        "2013-08",
+        "https://www.infoq.com/news/2014/08/coreos-first-stable-release",
+    ),
+    ("d2iq-sunsets-dc-os", "2021-10-31", "https://d2iq.com/blog/spooky-mesos-magnificent-seven"),
+    ("3par-founded", "1999", "http://itpro.nikkeibp.co.jp/article/NEWS/20100824/351339/"),
+    (
+        "mayfield-founded",
+        "1969",
+        "https://www.buyoutsinsider.com/mayfield-closes-fund-xii-minus-upset-lps/",
+    ),
+]
+
 PINNED_AMOUNTS = [
     ("docker-funding-2019-11", 35_000_000),
     ("red-hat-ipo", 84_000_000),
@@ -370,6 +390,7 @@ PINNED_AMOUNTS = [
     ("microsoft-ipo", 61_000_000),
     ("pure-storage-funding-2014-04", 225_000_000),
     ("coreos-funding-2015-04", 12_000_000),
+    ("rancher-labs-series-a", 10_000_000),
 ]
 
 
@@ -387,6 +408,8 @@ PINNED_INVESTORS = [
     ("coreos-funding-2015-04", {"google-ventures"}),
     ("pure-storage-funding-2014-04", {"t-rowe-price", "tiger-global"}),
     ("mesosphere-seed-round-2013", {"fuel-capital"}),
+    ("rancher-labs-series-a", {"mayfield"}),
+    ("mesosphere-series-d", {"t-rowe-price", "koch-disruptive-technologies"}),
 ]
 
 
