@@ -353,16 +353,6 @@ PINNED_DATES = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("event", "date", "source"), PINNED_DATES, ids=[p[0] for p in PINNED_DATES]
-)
-def test_pinned_dates(everything, event, date, source):
-    e = KG[event]
-    dates = [str(d) for d in everything.objects(e, ECO.date)]
-    assert dates == [date], dates
-    assert URIRef(source) in set(everything.objects(e, ECO.source))
-
-
 PINNED_DATES += [
     (
         "coreos-linux-first-stable",
@@ -382,6 +372,17 @@ PINNED_DATES += [
         "https://www.buyoutsinsider.com/mayfield-closes-fund-xii-minus-upset-lps/",
     ),
 ]
+
+
+@pytest.mark.parametrize(
+    ("event", "date", "source"), PINNED_DATES, ids=[p[0] for p in PINNED_DATES]
+)
+def test_pinned_dates(everything, event, date, source):
+    e = KG[event]
+    dates = [str(d) for d in everything.objects(e, ECO.date)]
+    assert dates == [date], dates
+    assert URIRef(source) in set(everything.objects(e, ECO.source))
+
 
 PINNED_AMOUNTS = [
     ("docker-funding-2019-11", 35_000_000),
