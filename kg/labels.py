@@ -9,8 +9,10 @@ the views, the pages, the derived ownership labels.
 
 **Resolution** (:func:`resolve`): an IRI (``<...>``, ``https://...``), a prefixed name
 (``kg:docker``), or a name: a label, an alternative label (``skos:altLabel``) or a former name,
-compared case-insensitively. A name that fits several entities lists them; one that fits none
-suggests the nearest names.
+compared case-insensitively. Where several entities carry the name, a label beats an
+alternative label, which beats a former name; and among equals an organisation beats a product
+("Docker" is Docker, Inc., whose engine is also called Docker). A name still shared lists the
+candidates; one that fits none suggests the nearest names.
 
 >>> pick(["Open Container", "Open Container Initiative"])
 'Open Container Initiative'
@@ -124,12 +126,16 @@ def label(store: Store, iri: str) -> str:
 
 _PREFIXED = re.compile(r"[A-Za-z][\w-]*:[\w./-]+")
 
-_BY_NAME = f"""SELECT DISTINCT ?e ?name WHERE {{
-  {{ ?e <{RDFS}label>|<{SKOS}prefLabel>|<{SKOS}altLabel>|<{ECO}formerName> ?l }}
-  UNION {{ ?r <{ECO}formerName> ?l ; <{ECO}organization>|<{ECO}product> ?e }}
+_BY_NAME = f"""SELECT ?e ?name (MIN(?tier) AS ?rank) (SAMPLE(?org) AS ?organization) WHERE {{
+  {{ ?e <{RDFS}label> ?l BIND(1 AS ?tier) }}
+  UNION {{ ?e <{SKOS}prefLabel> ?l BIND(2 AS ?tier) }}
+  UNION {{ ?e <{SKOS}altLabel> ?l BIND(3 AS ?tier) }}
+  UNION {{ ?e <{ECO}formerName> ?l BIND(4 AS ?tier) }}
+  UNION {{ ?r <{ECO}formerName> ?l ; <{ECO}organization>|<{ECO}product> ?e BIND(4 AS ?tier) }}
   FILTER(isIRI(?e) && LCASE(STR(?l)) = LCASE(STR(?name)))
   FILTER NOT EXISTS {{ ?e a ?t . ?t <{RDFS}subClassOf>* <{ECO}Event> }}
-}} ORDER BY ?e"""
+  BIND(EXISTS {{ ?e a ?c . ?c <{RDFS}subClassOf>* <{ECO}Organization> }} AS ?org)
+}} GROUP BY ?e ?name ORDER BY ?e"""
 
 _ALL_NAMES = f"""SELECT DISTINCT ?e ?l WHERE {{
   ?e <{RDFS}label>|<{SKOS}prefLabel>|<{SKOS}altLabel> ?l . FILTER(isIRI(?e))
@@ -172,9 +178,12 @@ def resolve(store: Store, text: str) -> str:
             f"{shorten(iri).strip('<>')} is not in the graph",
             hint="Check the spelling, or find it by name: kg find NAME.",
         )
-    found = [str(r[0]) for r in store.query(_BY_NAME, substitutions={"name": Literal(value)}).rows]
-    if len(found) == 1:
-        return found[0]
+    rows = store.query(_BY_NAME, substitutions={"name": Literal(value)}).rows
+    ranked = sorted((int(str(rank)), str(org) != "true", str(e)) for e, _n, rank, org in rows)
+    best = [e for r, o, e in ranked if (r, o) == ranked[0][:2]] if ranked else []
+    if len(best) == 1:
+        return best[0]
+    found = best
     if found:
         names = labels(store, found, complete=True)
         listed = ", ".join(f"{shorten(f)} ({names[f]})" for f in found)
