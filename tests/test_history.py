@@ -39,9 +39,19 @@ def chain() -> OxigraphStore:
 
 def owners(store: Store, entity: str, date: str | None = None) -> list[tuple[str, int]]:
     """(owner, links) rows of the library query owner-on."""
+    return [(owner, links) for owner, links, _certain in owners_certain(store, entity, date)]
+
+
+def owners_certain(
+    store: Store, entity: str, date: str | None = None
+) -> list[tuple[str, int, bool]]:
+    """(owner, links, certain) rows of the library query owner-on."""
     bindings = {"entity": f"kg:{entity}"} | ({"date": date} if date else {})
     answer = run(store, resolve("owner-on")[0], bindings=bindings)
-    return [(local(r["owner"]), int(str(r["links"]))) for r in answer.dicts()]
+    return [
+        (local(r["owner"]), int(str(r["links"])), str(r["certain"]) == "true")
+        for r in answer.dicts()
+    ]
 
 
 def owned(store: Store, owner: str, date: str) -> set[tuple[str, int]]:
@@ -110,13 +120,13 @@ def test_periods_start_at_the_acquisition_and_end_at_a_sale(chain: OxigraphStore
 
 
 def test_one_deal_told_twice_gives_one_period_from_its_dated_telling() -> None:
-    from kg.history.ownership import Acquisition, direct_periods
+    from kg.history.ownership import Change, direct_periods
 
     periods = direct_periods(
         [
-            Acquisition("e:essay", "kg:a", "kg:x", None, reported="2015"),
-            Acquisition("e:news", "kg:a", "kg:x", "2014-05"),
-            Acquisition("e:sale", "kg:b", "kg:x", "2019"),
+            Change("e:essay", "kg:x", "kg:a", None, reported="2015"),
+            Change("e:news", "kg:x", "kg:a", "2014-05"),
+            Change("e:sale", "kg:x", "kg:b", "2019"),
         ]
     )
     assert [(p.owner, p.start, p.started_by, p.end, p.events) for p in periods] == [
@@ -197,7 +207,8 @@ def test_owner_on_returns_the_chain_and_the_start(chain: OxigraphStore) -> None:
         "Cog -> Bolt -> Acme",
         "Cog -> Bolt -> Acme -> Dyn",
     ]
-    assert [str(r["since"]) for r in rows] == ["2014-03", "2016-06-15", "2018"]
+    # A year-only deal reads "during 2018": the day inside the year is not known.
+    assert [str(r["since"]) for r in rows] == ["2014-03", "2016-06-15", "during 2018"]
     assert [r["until"] for r in rows] == [
         None,
         Literal("2020-02-10", datatype=URIRef(XSD + "date")),
@@ -206,12 +217,17 @@ def test_owner_on_returns_the_chain_and_the_start(chain: OxigraphStore) -> None:
 
 
 def test_undated_acquisitions_count_from_their_source_date(chain: OxigraphStore) -> None:
+    # Reported in a source issued in 2015 (the year only): done by the end of 2015, and never
+    # claimed earlier.
     assert owners(chain, "gig", "2014-12-31") == []
-    assert owners(chain, "gig", "2015-01-01") == [("acme", 1)]
+    assert owners(chain, "gig", "2015-01-01") == []
+    assert owners(chain, "gig", "2015-12-31") == [("acme", 1)]
     # Hub's undated purchase by Dyn has no date at all: it holds until the dated sale.
     assert owners(chain, "hub", "2010") == [("dyn", 1)]
     assert owners(chain, "hub", "2019-06-30") == [("dyn", 1)]
-    assert owners(chain, "hub", "2019-07-01") == [("eon", 1)]
+    # The sale is known to its month: inside July 2019 either may hold it.
+    assert owners_certain(chain, "hub", "2019-07-01") == [("dyn", 1, False), ("eon", 1, False)]
+    assert owners_certain(chain, "hub", "2019-08-01") == [("eon", 1, True)]
 
 
 def test_owned_by_lists_direct_and_indirect_holdings(chain: OxigraphStore) -> None:
@@ -224,7 +240,8 @@ def test_owned_by_lists_direct_and_indirect_holdings(chain: OxigraphStore) -> No
     }
     assert owned(chain, "dyn", "2020-06-01") == {("acme", 1), ("gig", 2)}
     assert owned(chain, "eon", "2020-06-01") == {("bolt", 1), ("hub", 1), ("cog", 2)}
-    assert owned(chain, "acme", "2015-06-01") == {("gig", 1)}
+    assert owned(chain, "acme", "2015-06-01") == set()
+    assert owned(chain, "acme", "2016-01-01") == {("gig", 1)}
 
 
 # --- as of a date ------------------------------------------------------------------------------
@@ -498,3 +515,62 @@ def test_as_of_leaves_out_snapshots_taken_later() -> None:
     after = as_of_store(store, "2020")
     assert after.query(ask).boolean
     assert after.query('ASK { kg:snapped rdfs:comment "derived from the snapshot" }').boolean
+
+
+# --- changes of owner beyond acquisitions ------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def transfers() -> OxigraphStore:
+    fixture = Path(__file__).parent / "fixtures" / "history" / "transfers.trig"
+    store = read_sources([*ontology_files(), SourceFile(fixture, None)])
+    add_derived(store)
+    return store
+
+
+@pytest.mark.parametrize(
+    ("entity", "date", "expected"),
+    [
+        # A spin-off hands what it transfers to the new company (HP's 3PAR to HPE).
+        ("tpar", "2014", [("hx", 1, True)]),
+        ("tpar", "2015-10-31", [("hx", 1, True)]),
+        ("tpar", "2015-11-01", [("he", 1, True)]),
+        # A deal counts from its completion, not its announcement (Dell, EMC, VMware).
+        ("vm", "2005", [("emc", 1, True)]),
+        ("vm", "2016-01-01", [("emc", 1, True)]),
+        ("vm", "2018-01-01", [("emc", 1, True), ("dl", 2, True)]),
+        ("vm", "2021-10-31", [("emc", 1, True), ("dl", 2, True)]),
+        ("vm", "2021-11-01", []),  # the spin-off: independent
+        # Emc's 2004 deal is known to its year: uncertain inside 2004, certain after.
+        ("vm", "2004-06-30", [("emc", 1, False)]),
+        ("vm", "2003-12-31", []),
+        # A product belongs to its developer, and to the developer's owners (Tectonic).
+        ("tec", "2017", [("cos", 1, True)]),
+        ("tec", "2019", [("cos", 1, True), ("rh", 2, True)]),
+        # A donation hands the product to the foundation (Kubernetes to the CNCF).
+        ("k8", "2014", [("goo", 1, True)]),
+        ("k8", "2015-07-15", [("cnf", 1, False), ("goo", 1, False)]),
+        ("k8", "2016", [("cnf", 1, True)]),
+        # A year-only deal is never claimed before the year (Palo Alto Networks, Twistlock).
+        ("tw", "2018-12-31", []),
+        ("tw", "2019-06-01", [("pan", 1, False)]),
+        ("tw", "2019-12-31", [("pan", 1, True)]),
+    ],
+)
+def test_owners_follow_spin_offs_donations_developers_and_precision(
+    transfers: OxigraphStore, entity: str, date: str, expected: list[tuple[str, int, bool]]
+) -> None:
+    assert owners_certain(transfers, entity, date) == expected
+
+
+def test_spin_offs_end_the_parent_organisation_too(transfers: OxigraphStore) -> None:
+    parents_now = parents(transfers)
+    assert ("tpar", "he") in parents_now and ("tpar", "hx") not in parents_now
+    assert not any(a == "vm" for a, _b in parents_now)
+    assert ("emc", "dl") in parents_now and ("cos", "rh") in parents_now
+
+
+def test_as_of_claims_only_what_is_certain(transfers: OxigraphStore) -> None:
+    assert ("vm", "emc") in parents(as_of_store(transfers, "2010"))
+    assert ("tw", "pan") not in parents(as_of_store(transfers, "2019-06"))
+    assert ("tw", "pan") in parents(as_of_store(transfers, "2019"))
