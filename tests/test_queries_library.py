@@ -36,6 +36,7 @@ MINE = [
     "companies-by-category",
     "conflicting-dates",
     "consortium-members",
+    "disagreements",
     "donations",
     "entity-facts",
     "event-sources",
@@ -445,6 +446,16 @@ HISTORY_CASES: list[tuple[str, dict[str, str], list[tuple[Any, ...]]]] = [
         ],
     ),
     ("donations", {"recipient": "kg:acme"}, []),
+    # B dates the Widgetco deal to its month, A to its day: a disagreement of precision.
+    (
+        "disagreements",
+        {},
+        [
+            ("kg:acme-acquires-widgetco", "eco:date", "2016-04", B),
+            ("kg:acme-acquires-widgetco", "eco:date", "2016-05-01", A),
+        ],
+    ),
+    ("disagreements", {"property": "eco:price"}, []),
     ("renames", {}, [("2013-05", "kg:acme", "Acme Labs", "Acme", "kg:acme-renamed")]),
     # Jane Roe founded Acme and works there; John Doe is tied to nothing.
     (
