@@ -238,6 +238,19 @@ def stats(store: str | None, as_of: str | None, fmt: str) -> None:
             [[shorten(t), str(n), str(d)] for t, n, d in numbers.events],
         )
     )
+    years = numbers.years()
+    click.echo("dated events per type and year")
+    click.echo(
+        table(
+            ["type", *years],
+            [
+                [shorten(t).removeprefix("eco:"), *(str(n) if n else "." for n in counts)]
+                for t, counts in numbers.year_table()
+            ],
+        )
+    )
+    click.echo("sources per kind")
+    click.echo(table(["kind", "sources"], [[k, str(n)] for k, n in numbers.sources_by_kind]))
     click.echo(f"sources: {len(numbers.sources)}")
     click.echo(
         table(

@@ -125,3 +125,24 @@ def test_the_cli_knows_every_view_and_metric() -> None:
 
     assert tuple(VIEWS) == VIEW_NAMES
     assert set(METRIC_NAMES) == set(METRICS)
+
+
+def test_stats_counts_events_per_type_and_year_and_sources_per_kind(kg_graph, home, runner) -> None:  # type: ignore[no-untyped-def]
+    numbers = kg_graph.stats()
+    per_type = {t: n for t, n, _dated in numbers.events}
+    dated = {t: d for t, _n, d in numbers.events}
+    by_year: dict[str, int] = {}
+    for t, _year, n in numbers.events_by_year:
+        by_year[t] = by_year.get(t, 0) + n
+    assert by_year == {t: d for t, d in dated.items() if d}
+    table = dict(numbers.year_table())
+    assert {t: sum(c) for t, c in table.items()} == by_year
+    kinds = dict(numbers.sources_by_kind)
+    assert kinds.get("derived") == 1  # the ownership graph
+    every = kg_graph.store.query("SELECT (COUNT(DISTINCT ?s) AS ?n) { ?s a eco:Source }")
+    assert sum(kinds.values()) == int(str(every.rows[0][0]))
+    assert per_type  # events exist
+    result = runner.invoke(cli, ["stats"])
+    assert result.exit_code == 0
+    assert "dated events per type and year" in result.stdout and "sources per kind" in result.stdout
+    assert "Acquisition" in result.stdout
