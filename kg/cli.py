@@ -8,6 +8,8 @@ printed as one line with a hint, and set the exit code listed in ``kg --help``.
 from __future__ import annotations
 
 import json
+import re
+import shutil
 import sys
 from collections import Counter
 from collections.abc import Callable
@@ -20,7 +22,7 @@ from kg import analysis
 from kg import build as builder
 from kg import query as q
 from kg.errors import KgError, UsageError
-from kg.formats import render, render_records, table
+from kg.formats import render, render_records, table, with_labels
 from kg.graph import KnowledgeGraph
 from kg.importers.landscape import (
     diff_landscapes,
@@ -29,6 +31,7 @@ from kg.importers.landscape import (
     read_landscape,
     snapshot_date,
 )
+from kg.labels import find as find_entities
 from kg.namespaces import shorten
 from kg.serve import serve as run_server
 from kg.sources import read_sources, source_files
@@ -263,6 +266,10 @@ def stats(store: str | None, as_of: str | None, fmt: str) -> None:
     )
 
 
+def _is_library_name(text: str) -> bool:
+    return re.fullmatch(r"[a-z0-9][a-z0-9-]*", text.strip()) is not None
+
+
 def _clip(text: str, width: int) -> str:
     """Shorten a long cell for a terminal table (the full value is in --format json)."""
     return text if len(text) <= width else text[: width - 1] + "…"
@@ -347,9 +354,13 @@ def query(
     graph = open_graph(store, as_of)
     answer = q.execute(graph.store, text, bindings=bindings, allow_update=update, limit=limit)
     labels = None
-    if fmt in ("table", "md") and not iris and answer.kind == "SELECT":
+    if not iris and answer.kind == "SELECT":
         labels = graph.labels(str(t) for row in answer.rows for t in row if t is not None)
-    click.echo(render(answer, fmt, labels=labels, iris=iris), nl=False)
+        # Library answers written for machines keep the IRIs and name them beside.
+        if fmt != "table" and _is_library_name(text):
+            answer = with_labels(answer, labels)
+    width = shutil.get_terminal_size().columns if sys.stdout.isatty() else None
+    click.echo(render(answer, fmt, labels=labels, iris=iris, width=width), nl=False)
     if answer.kind == "UPDATE" and not graph.store.persistent:
         note(
             "note: the memory store lasts as long as this command: the change is not kept "
@@ -414,6 +425,31 @@ def timeline(
         else:
             rows.append([e.date, kind, e.label, "; ".join(names), " ".join(e.sources)])
     click.echo(render_records(headers, rows, fmt), nl=False)
+
+
+@cli.command()
+@click.argument("name")
+@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True)
+@store_option
+@format_option(("table", "csv", "tsv", "json", "md"))
+def find(name: str, limit: int, store: str | None, fmt: str) -> None:
+    """Find entities by name: labels, other names and former names, case-insensitively.
+
+    Exact names come first, then names that start with NAME, then names that contain it,
+    then similar ones; organisations before products. Use the IRI it prints wherever an
+    entity is expected (-p, kg timeline, owner-on).
+
+    \b
+    Example:
+      kg find docker
+      kg find "red hat" --format csv
+    """
+    matches = find_entities(open_graph(store).store, name, limit=limit)
+    if not matches:
+        note(f"no entity is named like {name!r}")
+        sys.exit(1)
+    rows = [[m.label, m.type, shorten(m.iri).strip("<>"), m.name, m.how] for m in matches]
+    click.echo(render_records(["label", "type", "iri", "matched", "how"], rows, fmt), nl=False)
 
 
 # --- serve -------------------------------------------------------------------------------

@@ -113,10 +113,12 @@ def render(
     *,
     labels: Mapping[str, str] | None = None,
     iris: bool = False,
+    width: int | None = None,
 ) -> str:
-    """The answer as text in ``fmt``. ``labels`` (IRI to label) replace IRIs in ``table`` and
-    ``md`` unless ``iris``. A graph answer takes a graph format (``table`` means Turtle); rows
-    take a row format."""
+    """The answer as text in ``fmt``. ``labels`` (IRI to label) replace IRIs in ``table``
+    unless ``iris``; prices and amounts read as money there (``$550M``). ``width`` fits a
+    table to a terminal of that many columns (long cells end in an ellipsis). A graph answer
+    takes a graph format (``table`` means Turtle); rows take a row format."""
     if answer.kind == "CONSTRUCT":
         if fmt == "table":
             fmt = "ttl"
@@ -136,10 +138,17 @@ def render(
         if fmt in ("json", "xml"):
             return _rdflib_result(answer, fmt)
         return str(bool(answer.boolean)).lower() + "\n"
-    if fmt in ("table", "md"):
+    if fmt == "table":
         shown = None if iris else labels
-        cells = [[cell(t, labels=shown) for t in row] for row in answer.rows]
-        return table(answer.vars, cells) if fmt == "table" else markdown(answer.vars, cells)
+        money = [v in MONEY for v in answer.vars]
+        cells = [
+            [cell(t, labels=shown, money=m) for t, m in zip(row, money, strict=True)]
+            for row in answer.rows
+        ]
+        return table(answer.vars, cells, width=width)
+    if fmt == "md":
+        cells = [[cell(t) for t in row] for row in answer.rows]
+        return markdown(answer.vars, cells)
     if fmt == "tsv":
         return tsv(answer)
     if fmt == "csv":
@@ -214,9 +223,14 @@ def _csv(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     return buf.getvalue()
 
 
-def cell(term: Node | None, *, labels: Mapping[str, str] | None = None) -> str:
-    """How a term reads in a table: its label when known, else a prefixed name or the value."""
-    from rdflib import BNode, URIRef
+#: Variables whose numbers are US dollars (eco:price, eco:amount): tables show them as money.
+MONEY = frozenset({"price", "amount", "raised", "total"})
+
+
+def cell(term: Node | None, *, labels: Mapping[str, str] | None = None, money: bool = False) -> str:
+    """How a term reads in a table: its label when known, else a prefixed name or the value;
+    with ``money``, a number as dollars (``$550M``)."""
+    from rdflib import BNode, Literal, URIRef
 
     if term is None:
         return ""
@@ -227,7 +241,62 @@ def cell(term: Node | None, *, labels: Mapping[str, str] | None = None) -> str:
         return shorten(iri, prefixes=PREFIXES).strip("<>")
     if isinstance(term, BNode):
         return f"_:{term}"
+    if money and isinstance(term, Literal):
+        try:
+            return dollars(float(str(term)))
+        except ValueError:
+            pass
     return str(term)
+
+
+def dollars(value: float) -> str:
+    """An amount of US dollars as a person reads it.
+
+    >>> dollars(550_000_000), dollars(1_250_000_000), dollars(10_500_000), dollars(25_000)
+    ('$550M', '$1.25B', '$10.5M', '$25,000')
+    """
+    for size, unit in ((1e12, "T"), (1e9, "B"), (1e6, "M")):
+        if abs(value) >= size:
+            return f"${value / size:.3g}{unit}"
+    return f"${value:,.0f}"
+
+
+def with_labels(answer: Answer, labels: Mapping[str, str]) -> Answer:
+    """The answer with a ``VARLabel`` column after each column that holds IRIs, for formats
+    that keep IRIs (CSV, TSV, JSON, XML, Markdown): machines get the identifier, people the
+    name."""
+    from rdflib import Literal, URIRef
+
+    if answer.kind != "SELECT":
+        return answer
+    iri_columns = [
+        i for i in range(len(answer.vars)) if any(isinstance(r[i], URIRef) for r in answer.rows)
+    ]
+    if not iri_columns:
+        return answer
+    names = list(answer.vars)
+    taken = set(names)
+    inserted: list[tuple[int, str]] = []
+    for i in iri_columns:
+        label = f"{answer.vars[i]}Label"
+        while label in taken:
+            label += "_"
+        taken.add(label)
+        inserted.append((i, label))
+    new_vars: list[str] = []
+    for i, var in enumerate(answer.vars):
+        new_vars.append(var)
+        new_vars += [label for j, label in inserted if j == i]
+    rows = []
+    for row in answer.rows:
+        out: list[Node | None] = []
+        for i, term in enumerate(row):
+            out.append(term)
+            if i in iri_columns:
+                name = labels.get(str(term)) if isinstance(term, URIRef) else None
+                out.append(Literal(name) if name is not None else None)
+        rows.append(tuple(out))
+    return Answer("SELECT", vars=new_vars, rows=rows, truncated=answer.truncated)
 
 
 def _width(text: str) -> int:
@@ -239,14 +308,21 @@ def _clean(text: str) -> str:
     return "".join(" " if unicodedata.category(c).startswith("C") else c for c in text)
 
 
-def table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
-    """An aligned plain-text table."""
+def table(
+    headers: Sequence[str], rows: Sequence[Sequence[str]], *, width: int | None = None
+) -> str:
+    """An aligned plain-text table; with ``width``, the widest columns are cut (an ellipsis
+    ends a cut cell) until a line fits, none narrower than 10 characters."""
     headers = [_clean(h) for h in headers]
     body = [[_clean(c) for c in row] for row in rows]
     widths = [_width(h) for h in headers]
     for row in body:
         for i, c in enumerate(row):
             widths[i] = max(widths[i], _width(c))
+    if width is not None and widths:
+        widths = _fit(widths, width - 2 * (len(widths) - 1))
+        headers = [_cut(h, w) for h, w in zip(headers, widths, strict=True)]
+        body = [[_cut(c, w) for c, w in zip(row, widths, strict=True)] for row in body]
 
     def line(cells: Sequence[str]) -> str:
         return "  ".join(
@@ -256,6 +332,27 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     out = [line(headers), "  ".join("-" * w for w in widths)]
     out += [line(row) for row in body]
     return "\n".join(out) + "\n"
+
+
+def _fit(widths: list[int], room: int, floor: int = 10) -> list[int]:
+    widths = list(widths)
+    while sum(widths) > room:
+        widest = max(range(len(widths)), key=lambda i: widths[i])
+        if widths[widest] <= floor:
+            break
+        widths[widest] -= 1
+    return widths
+
+
+def _cut(text: str, width: int) -> str:
+    if _width(text) <= width:
+        return text
+    out = ""
+    for char in text:
+        if _width(out + char) > width - 1:
+            break
+        out += char
+    return out + "…"
 
 
 def markdown(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:

@@ -24,7 +24,8 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from kg.errors import UnknownEntity, UsageError
@@ -133,13 +134,15 @@ _BY_NAME = f"""SELECT ?e ?name (MIN(?tier) AS ?rank) (SAMPLE(?org) AS ?organizat
   UNION {{ ?e <{ECO}formerName> ?l BIND(4 AS ?tier) }}
   UNION {{ ?r <{ECO}formerName> ?l ; <{ECO}organization>|<{ECO}product> ?e BIND(4 AS ?tier) }}
   FILTER(isIRI(?e) && LCASE(STR(?l)) = LCASE(STR(?name)))
-  FILTER NOT EXISTS {{ ?e a ?t . ?t <{RDFS}subClassOf>* <{ECO}Event> }}
+  FILTER NOT EXISTS {{ ?e a ?t . VALUES ?top {{ <{ECO}Event> <{ECO}Ownership> <{ECO}Source> }}
+    ?t <{RDFS}subClassOf>* ?top }}
   BIND(EXISTS {{ ?e a ?c . ?c <{RDFS}subClassOf>* <{ECO}Organization> }} AS ?org)
 }} GROUP BY ?e ?name ORDER BY ?e"""
 
 _ALL_NAMES = f"""SELECT DISTINCT ?e ?l WHERE {{
   ?e <{RDFS}label>|<{SKOS}prefLabel>|<{SKOS}altLabel> ?l . FILTER(isIRI(?e))
-  FILTER NOT EXISTS {{ ?e a ?t . ?t <{RDFS}subClassOf>* <{ECO}Event> }}
+  FILTER NOT EXISTS {{ ?e a ?t . VALUES ?top {{ <{ECO}Event> <{ECO}Ownership> <{ECO}Source> }}
+    ?t <{RDFS}subClassOf>* ?top }}
 }}"""
 
 
@@ -208,6 +211,64 @@ def suggestions(store: Store, text: str, *, n: int = 3) -> list[str]:
     return [names[c] for c in close]
 
 
-def chunks(items: Sequence[str], size: int = CHUNK) -> Iterator[Sequence[str]]:
-    for i in range(0, len(items), size):
-        yield items[i : i + size]
+@dataclass(frozen=True)
+class Match:
+    """An entity found by :func:`find`: how its name matched, and what it is."""
+
+    iri: str
+    label: str
+    type: str
+    name: str  # the name that matched (a label, an alternative label or a former name)
+    how: str  # exact, prefix, contains or similar
+
+
+_NAMES_WITH_TYPES = f"""SELECT ?e ?l ?t WHERE {{
+  ?e <{RDFS}label>|<{SKOS}prefLabel>|<{SKOS}altLabel>|<{ECO}formerName> ?l . FILTER(isIRI(?e))
+  OPTIONAL {{ ?e a ?t . FILTER(STRSTARTS(STR(?t), "{ECO}")) }}
+  FILTER NOT EXISTS {{ ?e a ?c . VALUES ?top {{ <{ECO}Event> <{ECO}Ownership> <{ECO}Source> }}
+    ?c <{RDFS}subClassOf>* ?top }}
+}}"""
+_HOW = ("exact", "prefix", "contains", "similar")
+
+
+def find(store: Store, text: str, *, limit: int = 20) -> list[Match]:
+    """Entities whose name matches ``text``, case-insensitively: exact names first, then
+    names that start with it, that contain it, and the most similar (difflib), each group
+    organisations before products before the rest."""
+    wanted = text.strip().casefold()
+    if not wanted:
+        return []
+    best: dict[str, tuple[int, str, str]] = {}
+    types: dict[str, set[str]] = {}
+    for e, name, kind in store.query(_NAMES_WITH_TYPES).rows:
+        iri, folded = str(e), str(name).casefold()
+        if kind is not None:
+            types.setdefault(iri, set()).add(fallback(str(kind)))
+        if folded == wanted:
+            rank = 0
+        elif folded.startswith(wanted):
+            rank = 1
+        elif wanted in folded:
+            rank = 2
+        elif difflib.SequenceMatcher(None, wanted, folded).ratio() >= 0.75:
+            rank = 3
+        else:
+            continue
+        if iri not in best or (rank, len(str(name))) < (best[iri][0], len(best[iri][1])):
+            best[iri] = (rank, str(name), "")
+    names = labels(store, best, complete=True)
+    order = {"Company": 0, "Organization": 0, "Consortium": 0, "Investor": 0, "Product": 1}
+
+    def kind_of(iri: str) -> str:
+        found = types.get(iri, set())
+        specific = sorted(found - {"Organization", "Event"}) or sorted(found) or ["Resource"]
+        return specific[0]
+
+    ranked = sorted(
+        best.items(),
+        key=lambda kv: (kv[1][0], order.get(kind_of(kv[0]), 2), names[kv[0]].casefold(), kv[0]),
+    )
+    return [
+        Match(iri, names[iri], kind_of(iri), name, _HOW[rank])
+        for iri, (rank, name, _) in ranked[:limit]
+    ]

@@ -261,3 +261,36 @@ def test_rows_table_formats() -> None:
     assert "<literal>a,b</literal>" in xml
     with pytest.raises(UsageError):
         render_records(headers, rows, "ttl")
+
+
+def test_money_in_tables_and_label_columns_for_machines() -> None:
+    from kg.formats import dollars, with_labels
+
+    assert [dollars(v) for v in (550e6, 1.25e9, 105e6, 10.5e6, 25_000)] == [
+        "$550M",
+        "$1.25B",
+        "$105M",
+        "$10.5M",
+        "$25,000",
+    ]
+    answer = Answer(
+        "SELECT",
+        vars=["acquired", "price"],
+        rows=[(URIRef(KG + "heptio"), Literal("550000000", datatype=XSD.decimal))],
+    )
+    assert "$550M" in render(answer, "table")
+    assert "550000000" in render(answer, "csv")  # machines get the number
+    labelled = with_labels(answer, {KG + "heptio": "Heptio"})
+    assert labelled.vars == ["acquired", "acquiredLabel", "price"]
+    assert list(csv.reader(io.StringIO(render(labelled, "csv"))))[1] == [
+        KG + "heptio",
+        "Heptio",
+        "550000000",
+    ]
+
+
+def test_a_wide_table_fits_the_terminal() -> None:
+    wide = table(["name", "description"], [["Docker", "x" * 200]], width=80)
+    assert all(len(line) <= 80 for line in wide.splitlines())
+    assert "…" in wide and "Docker" in wide
+    assert table(["a"], [["b"]], width=80) == table(["a"], [["b"]])

@@ -93,3 +93,26 @@ def test_unknown_and_ambiguous_names_say_what_to_do(kg_graph: KnowledgeGraph) ->
     with pytest.raises(UnknownEntity) as twin:
         resolve(store, "twin")
     assert twin.value.candidates == [KG + "x", KG + "y"]
+
+
+def test_find_ranks_exact_then_prefix_then_contains(kg_graph: KnowledgeGraph) -> None:
+    from kg.labels import find
+
+    found = find(kg_graph.store, "docker")
+    assert [m.how for m in found] == sorted(
+        (m.how for m in found), key=["exact", "prefix", "contains", "similar"].index
+    )
+    assert found[0].iri == KG + "docker" and found[0].type == "Company"
+    assert {m.type for m in found} <= {"Company", "Product", "Organization", "Consortium"}
+    assert find(kg_graph.store, "Kubernets")[0].iri == KG + "kubernetes"  # a typo: similar
+    assert find(kg_graph.store, "   ") == []
+
+
+def test_kg_find_prints_matches_or_says_none(home: Path, runner: CliRunner) -> None:
+    result = runner.invoke(cli, ["find", "red hat", "--format", "csv"])
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert lines[0] == "label,type,iri,matched,how"
+    assert lines[1].startswith("Red Hat,Company,kg:red-hat,Red Hat,exact")
+    missing = runner.invoke(cli, ["find", "zzzzqqq"])
+    assert missing.exit_code == 1 and "no entity is named like 'zzzzqqq'" in missing.output

@@ -507,11 +507,18 @@ def test_cli_formats_parse_back(runner: CliRunner, essay_home: Path, fmt: str) -
 
 
 def test_cli_markdown(runner: CliRunner, essay_home: Path) -> None:
+    # A library answer in Markdown keeps each IRI and names it in a column beside it.
     result = kg(runner, "pivots", "--format", "md")
     assert result.stdout == (
-        "| organization | date | fromCategory | toCategory | event |\n"
-        "| --- | --- | --- | --- | --- |\n"
-        "| Docker, Inc. |  | PaaS |  | Docker pivots from PaaS to a container company |\n"
+        "| organization | organizationLabel | date | fromCategory | fromCategoryLabel "
+        "| toCategory | event | eventLabel |\n"
+        "| --- | --- | --- | --- | --- | --- | --- | --- |\n"
+        "| kg:docker | Docker, Inc. |  | kg:paas | PaaS |  "
+        "| kg:docker-pivot-from-paas | Docker pivots from PaaS to a container company |\n"
+    )
+    bare = kg(runner, "pivots", "--format", "md", "--iris")
+    assert bare.stdout.splitlines()[0] == (
+        "| organization | date | fromCategory | toCategory | event |"
     )
 
 
