@@ -389,6 +389,27 @@ PINNED = [
         "https://techcrunch.com/2019/12/30/vmware-completes-2-7-billion-pivotal-acquisition/",
     ),
     (
+        "vmware-acquires-pivotal",
+        ECO.date,
+        "2019-08-22",
+        "date",
+        "https://news.broadcom.com/apj/releases/vmware-reports-fiscal-year-2020-second-quarter-results-082219",
+    ),
+    (
+        "red-hat-acquires-ansible",
+        ECO.completionDate,
+        "2015-10-16",
+        "date",
+        "https://www.sec.gov/Archives/edgar/data/1087423/000119312516732752/R20.htm",
+    ),
+    (
+        "red-hat-acquires-coreos",
+        ECO.date,
+        "2018-01-30",
+        "date",
+        "https://silicon.co.uk/cloud/red-hat-coreos-227785",
+    ),
+    (
         "f5-acquires-nginx",
         ECO.date,
         "2019-03-11",
