@@ -356,9 +356,9 @@ PINNED = [
     (
         "ibm-acquires-hashicorp",
         ECO.date,
-        "2024-04",
-        "gYearMonth",
-        "https://www.theregister.com/2024/07/15/ftc_ibms_hashicorp/",
+        "2024-04-24",
+        "date",
+        "https://www.sec.gov/Archives/edgar/data/0001720671/000119312524114310/d804229d8k.htm",
     ),
     (
         "ibm-acquires-hashicorp",
