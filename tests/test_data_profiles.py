@@ -207,7 +207,6 @@ def test_retrieved_from_is_a_uri(profile_union):
 # --- Pinned values: (event, expected eco:date, source IRI that states it) ---------------------
 
 PINNED_DATES = [
-    ("docker-founded", "2010", "https://trinityventures.com/2014/01/22/docker-pivot/"),
     ("dotcloud-seed-round-2010", "2010-09", "https://trinityventures.com/2014/01/22/docker-pivot/"),
     ("dotcloud-series-a-2011", "2011-04", "https://trinityventures.com/2014/01/22/docker-pivot/"),
     (
@@ -364,7 +363,6 @@ PINNED_DATES += [
         "2013-08",
         "https://www.infoq.com/news/2014/08/coreos-first-stable-release",
     ),
-    ("d2iq-sunsets-dc-os", "2021-10-31", "https://d2iq.com/blog/spooky-mesos-magnificent-seven"),
     ("3par-founded", "1999", "http://itpro.nikkeibp.co.jp/article/NEWS/20100824/351339/"),
     (
         "mayfield-founded",

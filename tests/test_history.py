@@ -378,6 +378,17 @@ def test_timeline_names_what_is_wrong(
 # --- the real data -------------------------------------------------------------------------------
 
 
+def completion_date(store: Store, acquirer: str, acquired: str) -> str:
+    """The day a deal closed where a source says so, else its announcement."""
+    answer = store.query(
+        f"SELECT ?c WHERE {{ ?e eco:acquirer kg:{acquirer} ; eco:acquired kg:{acquired} ; "
+        "eco:completionDate ?c }"
+    )
+    if answer.rows:
+        return str(answer.rows[0][0])
+    return acquisition_date(store, acquirer, acquired)
+
+
 def acquisition_date(store: Store, acquirer: str, acquired: str) -> str:
     answer = store.query(
         f"SELECT ?d WHERE {{ ?e eco:acquirer kg:{acquirer} ; eco:acquired kg:{acquired} ; "
@@ -389,12 +400,14 @@ def acquisition_date(store: Store, acquirer: str, acquired: str) -> str:
 
 def test_coreos_in_2020_is_owned_by_red_hat_whose_owner_is_ibm(kg_graph) -> None:  # type: ignore[no-untyped-def]
     store = kg_graph.store
-    red_hat_bought_coreos = acquisition_date(store, "red-hat", "coreos")
-    ibm_bought_red_hat = acquisition_date(store, "ibm", "red-hat")
+    red_hat_bought_coreos = completion_date(store, "red-hat", "coreos")
+    ibm_bought_red_hat = completion_date(store, "ibm", "red-hat")
+    assert ibm_bought_red_hat == "2019-07-09"  # announced 2018-10-28, closed 2019-07-09
     assert first_day(red_hat_bought_coreos) < first_day(ibm_bought_red_hat) <= "2020-01-01"
     assert owners(store, "coreos", "2020-01-01") == [("red-hat", 1), ("ibm", 2)]
-    day_before = first_day(ibm_bought_red_hat)
-    assert owners(store, "coreos", day_before) == [("red-hat", 1), ("ibm", 2)]
+    # Announced is not owned: IBM owns nothing of Red Hat until the deal closes.
+    assert owners(store, "coreos", "2019-07-08") == [("red-hat", 1)]
+    assert owners(store, "coreos", ibm_bought_red_hat) == [("red-hat", 1), ("ibm", 2)]
     assert owners(store, "coreos", first_day(red_hat_bought_coreos)) == [("red-hat", 1)]
     assert ("coreos", "red-hat") in parents(store) and ("red-hat", "ibm") in parents(store)
     assert ("coreos", 2) in owned(store, "ibm", "2020-01-01")

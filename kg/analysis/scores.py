@@ -145,6 +145,7 @@ def _describe(
     now = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
     return [
         Quad(graph, NamedNode(RDF + "type"), NamedNode(ECO + "Source"), graph),
+        Quad(graph, NamedNode(RDF + "type"), NamedNode(ECO + "DerivedSource"), graph),
         Quad(graph, NamedNode(DCTERMS + "title"),
              Literal(f"Centrality scores: {view} view{when}"), graph),
         Quad(graph, NamedNode(RDFS + "comment"), Literal(comment), graph),

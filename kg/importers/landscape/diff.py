@@ -185,6 +185,7 @@ def emit_changes(
     d = diff_iri(d_old, d_new)
     title = f"Changes between the CNCF landscape snapshots of {d_old} and {d_new}"
     out.add(d, RDF + "type", ECO + "Source", rank=0)
+    out.add(d, RDF + "type", ECO + "DerivedSource", rank=0)
     out.add(d, RDFS + "label", lit(title), rank=0)
     out.add(d, DCTERMS + "title", lit(title), rank=0)
     out.add(

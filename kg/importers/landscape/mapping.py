@@ -362,6 +362,7 @@ def describe_source(out: Triples, landscape: Landscape, date: str, guide: Guide 
     out.add(s, DCTERMS + "title", lit(title), rank=0)
     out.add(s, DCTERMS + "publisher", lit("Cloud Native Computing Foundation"), rank=0)
     out.add(s, DCTERMS + "issued", Literal(date, datatype=_XSD_DATE), rank=0)
+    out.add(s, ECO + "sourceKind", KG + "source-dataset", rank=0)
     out.add(s, SCHEMA + "name", lit(landscape.path.name), rank=0)
     out.add(s, SCHEMA + "sha256", lit(landscape.sha256), rank=0)
     out.add(s, DCTERMS + "isVersionOf", LANDSCAPE_HOME, rank=0)
@@ -377,6 +378,7 @@ def describe_source(out: Triples, landscape: Landscape, date: str, guide: Guide 
         out.add(g, RDFS + "label", lit(label), rank=0)
         out.add(g, DCTERMS + "title", lit(label), rank=0)
         out.add(g, DCTERMS + "publisher", lit("Cloud Native Computing Foundation"), rank=0)
+        out.add(g, ECO + "sourceKind", KG + "source-dataset", rank=0)
         if guide.date:
             out.add(g, DCTERMS + "issued", Literal(guide.date, datatype=_XSD_DATE), rank=0)
         out.add(g, SCHEMA + "name", lit(guide.path.name), rank=0)
