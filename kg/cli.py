@@ -494,7 +494,7 @@ def serve(
     default="organizations",
     show_default=True,
     metavar="VIEW",
-    help="The view to draw: organizations, ecosystem, events or full.",
+    help="The view to draw: organizations, ecosystem, deals, events or full.",
 )
 @click.option(
     "--color-by",
@@ -575,7 +575,7 @@ def viz(
 
 # The names of kg.project.VIEWS and kg.analysis.METRICS, written out so that `kg --help` and
 # `kg query` do not import the analysis modules (a test keeps the lists equal).
-VIEW_NAMES = ("organizations", "ecosystem", "events", "full")
+VIEW_NAMES = ("organizations", "ecosystem", "deals", "events", "full")
 METRIC_NAMES = (
     "degree", "in-degree", "out-degree", "betweenness", "closeness", "eigenvector", "pagerank",
 )  # fmt: skip
@@ -746,10 +746,12 @@ def communities(
     store: str | None,
     as_of: str | None,
 ) -> None:
-    """Find communities in a view (Louvain): each with its members and its most central node.
+    """Find communities in a view (Louvain): each with a name, its members and its most
+    central node.
 
     Louvain maximises modularity on the undirected view (weights summed); a fixed seed makes
-    the result repeatable. Members are listed most central first.
+    the result repeatable. Members are listed most central first. A community is named by the
+    category more than half its members share, else by its most central member.
 
     \b
     Example:
@@ -761,8 +763,11 @@ def communities(
     scores = analysis.centrality(graph, by_metric)
     found = analysis.describe_communities(graph, groups, scores)
     shown = [c for c in found if len(c.members) >= min_size]
-    rows = [[c.index, len(c.members), c.central_label, c.score, "; ".join(c.labels)] for c in shown]
-    headers = ["community", "size", "central", by_metric, "members"]
+    rows = [
+        [c.index, c.name, len(c.members), c.central_label, c.score, "; ".join(c.labels)]
+        for c in shown
+    ]
+    headers = ["community", "name", "size", "central", by_metric, "members"]
     click.echo(render_records(headers, rows, fmt), nl=False)
     hidden = len(found) - len(shown)
     note(
