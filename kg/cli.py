@@ -544,14 +544,18 @@ def viz(
 ) -> None:
     """Write an interactive page of a view: one HTML file that works offline.
 
-    The page carries vis-network inside it and asks the network for nothing. Hover a node or
-    an edge for a tooltip, click a node for its details and links; search by name, filter by
-    type or category; the legend explains colours, edges and sizes. Small graphs settle and
-    then stop moving; large ones (over 500 nodes) are laid out here and drawn at once.
+    The page carries vis-network inside it and asks the network for nothing. Click a node for
+    its details and each of its relations, click an edge for its event (type, date, price) and
+    its sources; hide or show a kind of edge from the legend; search by name; filter by type,
+    category or maturity (what does not match is dimmed, not removed). A year slider (and a
+    play button) shows the graph as it stood at the end of each year, as --as-of would.
+    Small graphs settle and then stop moving; the deals view is drawn on a time axis; large
+    graphs (over 500 nodes) start as one node per category, which opens on a click.
 
     \b
     Example:
       kg viz --view ecosystem --out out/ecosystem.html
+      kg viz --view deals --out out/deals.html
       kg viz --color-by community --size-by pagerank
       kg viz --view organizations --as-of 2016 --out orgs-2016.html
     """
@@ -593,10 +597,12 @@ def _view_option(f: F) -> F:
 
 _VIEWS_HELP = """\b
 Views:
-  organizations  acquirer -> acquired (date, price), co-members of a coalition (weight:
-                 coalitions shared), member -> consortium, new owner -> former developer
+  organizations  acquirer -> acquired (date, price), member -> the consortium its
+                 coalition formed (a coalition is one node), new owner -> former developer
                  of a product, investor -> funded organisation
-  ecosystem      organisations, products, categories: developer and category edges
+  ecosystem      organisations, products, categories: developer and category edges,
+                 acquisitions, ownership (donations, transfers)
+  deals          acquirer -> acquired only, drawn on a time axis by kg viz
   events         bipartite: events and the entities in them, by role
   full           every IRI-to-IRI triple of the data (no ontology, no rdf:type)
 """

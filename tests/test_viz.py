@@ -398,7 +398,7 @@ def test_the_slider_runs_from_the_first_dated_edge(tiny_store: Any) -> None:
     graph, _title = fixture_graph()
     hostile = viz.page_data(graph)
     renamed = next(n for n in hostile["nodes"] if "rn" in n)
-    assert renamed["rn"] == [["2014-01-01", "<b onclick=\"window.__pwned='former'\">Former</b>"]]
+    assert renamed["rn"] == [["2016-01-01", "<b onclick=\"window.__pwned='former'\">Former</b>"]]
     assert viz.page_data(nx.path_graph(3))["time"] is None  # nothing dated: no slider
 
 

@@ -98,10 +98,10 @@ def pack(
 # --- the deals view on a time axis ----------------------------------------------------------
 
 #: World units per year on the time axis, and between two rows of a lane.
-YEAR = 105.0
+YEAR = 100.0
 ROW = 64.0
-#: Width of a label's character, in world units (the time page's font is 17 units).
-CHAR = 9.6
+#: Width of a label's character, in world units (the time page's font is 20 units).
+CHAR = 11.2
 
 
 def _year_position(value: str) -> float | None:
@@ -185,6 +185,14 @@ def time_layout(graph: nx.Graph) -> tuple[dict[Any, tuple[float, float]], dict[s
     for lane in lanes:
         rows: list[float] = []  # the right end of each row
         placed: dict[Any, tuple[float, int]] = {}
+        if len(lane) == 2 and sum(1 for n in lane if n in bought_at) == 1:
+            # one deal: the buyer just left of what it bought, on one row
+            buyer, bought = sorted(lane, key=lambda n: n in bought_at)
+            years[buyer] = years[bought] - (width(buyer) + width(bought)) / 2 - 6.0
+            placed = {buyer: (years[buyer], 0), bought: (years[bought], 0)}
+            left, right = years[buyer] - width(buyer) / 2, years[bought] + width(bought) / 2
+            boxes.append((left, right, 1, placed))
+            continue
         start_row = 0
         for level in sorted({depth.get(n, 0) for n in lane}):
             first_row = start_row

@@ -172,7 +172,7 @@
   var dimColour = { background: DIM.background, border: DIM.border,
                     highlight: { background: DIM.background, border: "#555" },
                     hover: { background: DIM.background, border: "#555" } };
-  var FONT = { size: layoutMode === "time" ? 17 : (grouped ? 13 : 14), color: "#222" };
+  var FONT = { size: layoutMode === "time" ? 20 : (grouped ? 13 : 14), color: "#222" };
   var DIM_FONT = { color: "#b4b4b0" };
   function visNode(n) {
     var item = {
