@@ -245,7 +245,7 @@ def time_layout(graph: nx.Graph) -> tuple[dict[Any, tuple[float, float]], dict[s
 # --- groups for large graphs -----------------------------------------------------------------
 
 NOT_CONNECTED = "not connected"
-NO_CATEGORY = "no category"
+NO_TYPE = "no type"
 OTHER_CATEGORIES = "categories with no member here"
 
 
@@ -255,10 +255,11 @@ def groups(graph: nx.Graph) -> tuple[list[dict[str, Any]], dict[Any, list[int]]]
     A category node heads its own group; a node with categories joins the most populous of
     them (Kubernetes sits with Scheduling & Orchestration, not with the AI or Wasm lists that
     name it too); a node without one joins the top-level group most of its neighbours are in
-    (an organisation goes where its products are), else the group "no category"; a node with
-    no edge joins "not connected". Groups nest as the categories do (``broader``): a top-level
-    category, then its sub-categories; deeper levels fold into the second. Top-level
-    categories left with no member but themselves share one group.
+    (an organisation goes where its products are), else a group of its type ("Acquisition",
+    "Organization"); a node with no edge joins "not connected". Groups nest as the
+    categories do (``broader``): a top-level category, then its sub-categories; deeper
+    levels fold into the second. Top-level categories left with no member but themselves
+    share one group.
 
     Returns the groups (``key``, ``label``, ``parent`` index or -1, ``count`` of members,
     ``head``: the category node, if any) and each node's ``[top, sub]`` indices (sub -1 when
@@ -347,9 +348,10 @@ def groups(graph: nx.Graph) -> tuple[list[dict[str, Any]], dict[Any, list[int]]]
         top_key = min(around, key=lambda k: (-around[k], k)) if around else None
         if top_key is not None and around[top_key] * 2 > total:
             place[n] = (top_key, None)
-        else:
-            place[n] = (NO_CATEGORY, None)
-            names[NO_CATEGORY] = NO_CATEGORY
+        else:  # grouped by its type: "Acquisition", "Organization", ...
+            kind = str(attrs[n].get("type") or NO_TYPE)
+            place[n] = (f"t:{kind}", None)
+            names[f"t:{kind}"] = kind
 
     # a sub-group of one member is no group: its member sits in the top-level group
     sub_count: dict[str, int] = {}
@@ -376,12 +378,15 @@ def groups(graph: nx.Graph) -> tuple[list[dict[str, Any]], dict[Any, list[int]]]
         if sub is not None:
             subs.setdefault(top, {})
             subs[top][sub] = subs[top].get(sub, 0) + 1
-    last = {OTHER_CATEGORIES: 1, NO_CATEGORY: 2, NOT_CONNECTED: 3}
+    last = {OTHER_CATEGORIES: 2, NOT_CONNECTED: 3}
     clusters: list[dict[str, Any]] = []
     index: dict[str, int] = {}
-    for top in sorted(
-        top_count, key=lambda k: (last.get(k, 0), -top_count[k], names[k].casefold())
-    ):
+
+    def rank(key: str) -> tuple[int, int, str]:
+        kind = last.get(key, 1 if key.startswith("t:") else 0)
+        return (kind, -top_count[key], names[key].casefold())
+
+    for top in sorted(top_count, key=rank):
         index[top] = len(clusters)
         head = heads.get(top)
         clusters.append({"key": top, "label": names[top], "parent": -1, "count": top_count[top],
