@@ -480,7 +480,7 @@ def test_landscape_page(browser: Any, landscape_page: tuple[Path, nx.MultiDiGrap
     page.wait_for_timeout(200)
     opened_now = js(opened, "kg.shown()")
     assert f"group:{group}" not in opened_now and len(opened_now) > before
-    sub = js(opened, "kg.groupIndex('Observability')")
+    sub = js(opened, "kg.groupIndex('Observability', 'Observability and Analysis')")
     click_node(opened, f"group:{sub}")
     page.wait_for_timeout(200)
     members = {n["id"] for n in data["nodes"] if n.get("grp") == [group, sub]}

@@ -9,7 +9,8 @@ its page photographed closed and with one group open. It prints the first-drawin
 page.
 
     python docs/views/screenshots.py
-    python docs/views/screenshots.py --landscape ../shared/data/cncf-landscape/landscape-2026-08-07.yml \\
+    python docs/views/screenshots.py \\
+        --landscape ../shared/data/cncf-landscape/landscape-2026-08-07.yml \\
         --guide ../shared/data/cncf-landscape/guide-2026-07-02.yml
 """
 
@@ -85,10 +86,11 @@ def main() -> None:
             guide = args.guide if args.guide and args.guide.is_file() else None
             land = landscape_workspace(args.landscape, guide, folder / "landscape")
             shots.append(("landscape", land, "ecosystem", None))
+            top = "Orchestration & Management"
             shots.append((
                 "landscape-open", land, "ecosystem",
-                "kg.open(kg.groupIndex('Orchestration & Management'));"
-                "kg.open(kg.groupIndex('Scheduling & Orchestration'));",
+                f"kg.open(kg.groupIndex('{top}'));"
+                f"kg.open(kg.groupIndex('Scheduling & Orchestration', '{top}'));",
             ))  # fmt: skip
         else:
             print(f"no landscape at {args.landscape}: its pages are left out")

@@ -250,17 +250,21 @@
   window.kgNodes = kgNodes;
   window.kgEdges = kgEdges;
   // Each measure runs from the user's gesture (the pointer pressed, the slider moved) to the
-  // end of the drawing that shows its effect.
+  // end of the first drawing after the page's work is done: the drawing that shows it.
   var timings = { open: [], slider: [], filter: [] };
   var pendingTiming = null;
   var gestureAt = null;
   function gesture(event) { gestureAt = event.timeStamp; }
   container.addEventListener("pointerdown", gesture, true);
-  function timeNextDraw(kind) {
+  function startTiming() {
     var now = performance.now();
     var start = gestureAt !== null && now - gestureAt < 2000 ? gestureAt : now;
     gestureAt = null;
+    return start;
+  }
+  function timeNextDraw(kind, start) {
     pendingTiming = { kind: kind, start: start };
+    network.redraw();
   }
   network.on("afterDrawing", function () {
     if (pendingTiming) {
@@ -440,9 +444,10 @@
   function openGroup(i, fit) {
     state.open[i] = true;
     if (clusters[i].parent >= 0) state.open[clusters[i].parent] = true;
-    timeNextDraw("open");
+    var start = startTiming();
     syncGroups();
     if (fit !== false) fitGroup(i);
+    timeNextDraw("open", start);
   }
   function closeGroup(i) {
     delete state.open[i];
@@ -834,8 +839,9 @@
     state.filter.type = typeSelect.value;
     state.filter.category = categorySelect.value;
     state.filter.maturity = maturitySelect.value;
-    timeNextDraw("filter");
+    var start = startTiming();
     applyDimming();
+    timeNextDraw("filter", start);
   }
   typeSelect.addEventListener("change", applyFilters);
   categorySelect.addEventListener("change", applyFilters);
@@ -887,8 +893,9 @@
     state.year = year;
     yearOut.textContent = year === null ? "all dates" : "the end of " + year;
     slider.value = String(year === null ? data.time.max + 1 : year);
-    timeNextDraw("slider");
+    var start = startTiming();
     refresh();
+    timeNextDraw("slider", start);
   }
   if (data.time) {
     timeBox.hidden = false;
@@ -949,8 +956,12 @@
     setYear: function (year) { setYear(year); },
     open: function (i) { openGroup(i); },
     close: function (i) { closeGroup(i); },
-    groupIndex: function (label) {
-      for (var i = 0; i < clusters.length; i++) if (clusters[i].label === label) return i;
+    groupIndex: function (label, parentLabel) {
+      for (var i = 0; i < clusters.length; i++) {
+        var c = clusters[i];
+        if (c.label !== label) continue;
+        if (parentLabel === undefined || (c.parent >= 0 && clusters[c.parent].label === parentLabel)) return i;
+      }
       return -1;
     },
     visibleNodes: function () {
