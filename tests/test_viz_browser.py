@@ -216,6 +216,15 @@ def readable_at_first_sight(opened: Opened, *, most: int) -> list[dict[str, Any]
     return labels
 
 
+def hubs_named(opened: Opened) -> None:
+    """A settled graph fitted to the screen names its 40 largest nodes legibly (the others on
+    zooming in), and hardly one of those labels lies on another."""
+    labels = [label for label in js(opened, "kg.drawnLabels()") if label["drawn"]]
+    assert len(labels) == 40, len(labels)
+    assert all(label["h"] >= 9 and label["inside"] for label in labels)
+    assert len([o for o in label_overlaps(labels) if o[2] > LABEL_OVERLAP]) <= 3
+
+
 # --- the curated graph ------------------------------------------------------------------------
 
 
@@ -226,6 +235,8 @@ def test_organizations_page(browser: Any, kg_graph: Any, tmp_path: Path) -> None
     path = tmp_path / "organizations.html"
     kg_graph.to_html(path, view="organizations")
     opened = open_page(browser, path)
+    browser_helpers.wait_for_flag(opened.page, "kgSettled", timeout=60)
+    hubs_named(opened)
     facts = check_page(opened, graph, tmp_path / "organizations.png")
     data = facts["data"]
     assert data["physics"] is True
@@ -333,6 +344,7 @@ def test_a_category_filter_keeps_the_category(browser: Any, kg_graph: Any, tmp_p
     kg_graph.to_html(path, view="ecosystem")
     opened = open_page(browser, path)
     facts = check_page(opened, graph, tmp_path / "ecosystem.png", hover=False)
+    hubs_named(opened)
     keys = {r["key"] for r in facts["data"]["relations"]}
     assert {"acquired", "owned by", "developer", "category"} <= keys
     opened.page.select_option("#kg-filter-category", "Storage")

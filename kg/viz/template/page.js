@@ -174,6 +174,7 @@
                     hover: { background: DIM.background, border: "#555" } };
   var FONT = { size: layoutMode === "time" ? 20 : (grouped ? 13 : 14), color: "#222" };
   var DIM_FONT = { color: "#b4b4b0" };
+  var labelSize = null;  // set by legibleLabels() once a physics layout has settled
   function visNode(n) {
     var item = {
       id: n.id, label: currentLabel(n), size: n.s, title: nodeTitle(n),
@@ -470,6 +471,29 @@
     }
   }
 
+  // --- labels that can be read at the first sight of a settled graph ----------------------------
+  // Fitted to the screen, a settled graph of 200 nodes is drawn at a third of its size and its
+  // labels at 5 px. The labels are made 11 px on screen instead, for the 40 largest nodes (the
+  // hubs, far enough apart to stay legible); the others appear on zooming in a little.
+  var LEGIBLE = 11, LABELLED = 40;
+  function fontOf(colour) {
+    return labelSize === null ? { color: colour } : { color: colour, size: labelSize };
+  }
+  function legibleLabels() {
+    var scale = network.getScale();
+    if (layoutMode !== "force" || scale * FONT.size >= LEGIBLE) return;
+    labelSize = Math.min(32, LEGIBLE / scale);
+    var ranked = data.nodes.filter(function (n) { return !n.iso; })
+      .sort(function (a, b) { return b.s - a.s || (a.label < b.label ? -1 : 1); });
+    var first = {};
+    ranked.slice(0, LABELLED).forEach(function (n) { first[n.id] = true; });
+    var later = 1.35 * LEGIBLE + 1;  // drawn from 1.35 times the fitted zoom
+    kgNodes.update(data.nodes.map(function (n) {
+      return { id: n.id, font: fontOf(dimmed[n.id] ? DIM_FONT.color : FONT.color),
+               scaling: { label: { drawThreshold: first[n.id] ? 5 : later } } };
+    }));
+  }
+
   // --- isolated nodes (force layout): one labelled block, not strewn around ------------------
   var isolated = data.nodes.filter(function (n) { return n.iso; });
   var isolateFrame = null;
@@ -512,13 +536,15 @@
     });
     if (isolateFrame && isolated.some(function (n) { return existsNow(n); })) {
       var f = isolateFrame;
+      var px = Math.max(17, 12 / network.getScale());  // at least 12 px on screen
+      ctx.font = "600 " + px.toFixed(1) + "px system-ui, sans-serif";
       ctx.strokeStyle = "#bbbbb5";
       ctx.setLineDash([6, 5]);
       ctx.strokeRect(f.x, f.y, f.w, f.h);
       ctx.setLineDash([]);
       ctx.fillStyle = "#666";
       var shown = isolated.filter(function (n) { return existsNow(n); }).length;
-      ctx.fillText("not connected: " + shown, f.x + 10, f.y + 10);
+      ctx.fillText("not connected: " + shown, f.x + 10, f.y - px - 4);
     }
     if (data.axis) {
       var axis = data.axis;
@@ -557,6 +583,7 @@
       network.setOptions({ physics: { enabled: false } });
       placeIsolates();
       network.fit({ animation: false });
+      legibleLabels();
       window.kgSettled = performance.now();
       status.textContent = "settled in " + (window.kgSettled / 1000).toFixed(2) + " s; drag nodes to rearrange";
     });
@@ -820,7 +847,7 @@
       if (dim) next[id] = true;
       if (!!dimmed[id] !== dim) {
         nodeUpdates.push({ id: id, color: dim ? dimColour : colours[byId[id].g],
-                           font: { color: dim ? DIM_FONT.color : FONT.color } });
+                           font: fontOf(dim ? DIM_FONT.color : FONT.color) });
       }
     });
     dimmed = next;
