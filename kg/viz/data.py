@@ -327,8 +327,8 @@ def money(value: Any) -> str:
     """A price or an amount in US dollars, as people write it; a value that is not a number
     is shown as it is.
 
-    >>> money(550_000_000), money(34e9), money(1_065_000_000), money(750_000), money(99)
-    ('$550M', '$34B', '$1.07B', '$750K', '$99')
+    >>> money(550_000_000), money(34e9), money(1_250_000_000), money(750_000), money(99)
+    ('$550M', '$34B', '$1.25B', '$750K', '$99')
     >>> money("<b>1</b>")
     '<b>1</b>'
     """
