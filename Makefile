@@ -39,7 +39,8 @@ demo: $(STAMP)
 	$(KG) centrality --view organizations --all --format csv > out/centrality.csv
 	@echo "wrote out/centrality.csv"
 	$(KG) viz --view ecosystem --out out/ecosystem.html
-	@echo "open out/ecosystem.html in a browser: it needs no network"
+	$(KG) viz --view deals --out out/deals.html
+	@echo "open out/ecosystem.html (or out/deals.html) in a browser: it needs no network"
 
 # The same, with the 2026 CNCF landscape imported and linked to the curated graph.
 LANDSCAPE ?= ../shared/data/cncf-landscape/landscape-2026-08-07.yml

@@ -9,7 +9,8 @@ acquisition), so the merged default graph is smaller than the sum of the graphs,
 real data. Popularity is skewed (a few acquirers, categories and coalition members take most
 of the links), so projections have hubs.
 
-The files go to :func:`cache_dir` (``$KG_BENCH_CACHE`` or ``~/.cache/container-kg/bench``) and are made only when missing: the same size and seed
+The files go to :func:`cache_dir` (``$KG_BENCH_CACHE`` or ``~/.cache/container-kg/bench``)
+and are made only when missing: the same size and seed
 always give the same bytes.
 
     >>> from benchmarks.generate import dataset
@@ -33,6 +34,8 @@ from kg.namespaces import DCTERMS, ECO, KG, RDF, RDFS, SKOS, XSD
 VERSION = 1
 SEED = 2015
 SIZES: dict[str, int] = {"10k": 10_000, "100k": 100_000, "1M": 1_000_000}
+
+
 def cache_dir() -> Path:
     """Where generated data sets are kept: ``$KG_BENCH_CACHE``, else the user's cache folder
     (never the source tree)."""
@@ -41,6 +44,7 @@ def cache_dir() -> Path:
         return Path(chosen)
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / "container-kg" / "bench"
+
 
 #: The top concepts of ``ontology/categories.ttl``: the synthetic tree hangs below them.
 TOP_CATEGORIES = (

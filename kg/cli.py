@@ -544,7 +544,7 @@ def serve(
     default="organizations",
     show_default=True,
     metavar="VIEW",
-    help="The view to draw: organizations, ecosystem, events or full.",
+    help="The view to draw: organizations, ecosystem, deals, events or full.",
 )
 @click.option(
     "--color-by",
@@ -594,14 +594,18 @@ def viz(
 ) -> None:
     """Write an interactive page of a view: one HTML file that works offline.
 
-    The page carries vis-network inside it and asks the network for nothing. Hover a node or
-    an edge for a tooltip, click a node for its details and links; search by name, filter by
-    type or category; the legend explains colours, edges and sizes. Small graphs settle and
-    then stop moving; large ones (over 500 nodes) are laid out here and drawn at once.
+    The page carries vis-network inside it and asks the network for nothing. Click a node for
+    its details and each of its relations, click an edge for its event (type, date, price) and
+    its sources; hide or show a kind of edge from the legend; search by name; filter by type,
+    category or maturity (what does not match is dimmed, not removed). A year slider (and a
+    play button) shows the graph as it stood at the end of each year, as --as-of would.
+    Small graphs settle and then stop moving; the deals view is drawn on a time axis; large
+    graphs (over 500 nodes) start as one node per category, which opens on a click.
 
     \b
     Example:
       kg viz --view ecosystem --out out/ecosystem.html
+      kg viz --view deals --out out/deals.html
       kg viz --color-by community --size-by pagerank
       kg viz --view organizations --as-of 2016 --out orgs-2016.html
     """
@@ -625,7 +629,7 @@ def viz(
 
 # The names of kg.project.VIEWS and kg.analysis.METRICS, written out so that `kg --help` and
 # `kg query` do not import the analysis modules (a test keeps the lists equal).
-VIEW_NAMES = ("organizations", "ecosystem", "events", "full")
+VIEW_NAMES = ("organizations", "ecosystem", "deals", "events", "full")
 METRIC_NAMES = (
     "degree", "in-degree", "out-degree", "betweenness", "closeness", "eigenvector", "pagerank",
 )  # fmt: skip
@@ -643,10 +647,12 @@ def _view_option(f: F) -> F:
 
 _VIEWS_HELP = """\b
 Views:
-  organizations  acquirer -> acquired (date, price), co-members of a coalition (weight:
-                 coalitions shared), member -> consortium, new owner -> former developer
+  organizations  acquirer -> acquired (date, price), member -> the consortium its
+                 coalition formed (a coalition is one node), new owner -> former developer
                  of a product, investor -> funded organisation
-  ecosystem      organisations, products, categories: developer and category edges
+  ecosystem      organisations, products, categories: developer and category edges,
+                 acquisitions, ownership (donations, transfers)
+  deals          acquirer -> acquired only, drawn on a time axis by kg viz
   events         bipartite: events and the entities in them, by role
   full           every IRI-to-IRI triple of the data (no ontology, no rdf:type)
 """
@@ -796,10 +802,12 @@ def communities(
     store: str | None,
     as_of: str | None,
 ) -> None:
-    """Find communities in a view (Louvain): each with its members and its most central node.
+    """Find communities in a view (Louvain): each with a name, its members and its most
+    central node.
 
     Louvain maximises modularity on the undirected view (weights summed); a fixed seed makes
-    the result repeatable. Members are listed most central first.
+    the result repeatable. Members are listed most central first. A community is named by the
+    category more than half its members share, else by its most central member.
 
     \b
     Example:
@@ -811,8 +819,11 @@ def communities(
     scores = analysis.centrality(graph, by_metric)
     found = analysis.describe_communities(graph, groups, scores)
     shown = [c for c in found if len(c.members) >= min_size]
-    rows = [[c.index, len(c.members), c.central_label, c.score, "; ".join(c.labels)] for c in shown]
-    headers = ["community", "size", "central", by_metric, "members"]
+    rows = [
+        [c.index, c.name, len(c.members), c.central_label, c.score, "; ".join(c.labels)]
+        for c in shown
+    ]
+    headers = ["community", "name", "size", "central", by_metric, "members"]
     click.echo(render_records(headers, rows, fmt, width=terminal_width()), nl=False)
     hidden = len(found) - len(shown)
     note(

@@ -294,8 +294,7 @@ class KnowledgeGraph:
         with no network. ``as_of`` projects the graph as it was on that date; other options go
         to :func:`kg.viz.page`."""
         graph = self.to_networkx(view, as_of=as_of)
-        when = as_of or self.as_of
-        title = title or f"container-kg: {view}" + (f" as of {when}" if when else "")
+        title = title or viz.default_title(graph, view, as_of or self.as_of)
         page = viz.page(graph, title=title, color_by=color_by, size_by=size_by, **options)
         if path is not None:
             page.save(path)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,7 +11,9 @@ import pytest
 from click.testing import CliRunner
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
+#: The shared data beside the checkout; $KG_SHARED names it for a checkout elsewhere (a
+#: git worktree).
+SHARED = Path(os.environ.get("KG_SHARED") or REPO.parent / "shared")
 LANDSCAPE_DIR = SHARED / "data" / "cncf-landscape"
 ESSAY = SHARED / "essay-2015.txt"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

@@ -100,67 +100,93 @@ def test_in_and_out_degree_follow_directions() -> None:
 
 
 def test_tiny_organizations_by_hand(tiny_orgs: nx.MultiDiGraph) -> None:
-    """The organizations view of tests/fixtures/analysis/tiny.trig (see test_project.py).
+    """The organizations view of tests/fixtures/analysis/tiny.trig (see test_views.py): six
+    organisations and the second pact (a coalition that formed nothing, so a node); 9 edges.
 
-    Neighbours: alpha 5 (beta, gamma, delta, found, fund), beta 2 (alpha, found), gamma 3
-    (alpha, delta, found), delta 3 (alpha, gamma, found), fund 1 (alpha), found 4 (alpha,
-    beta, gamma, delta); degree = neighbours / 5.
-    In-edges from: alpha 3 (gamma, delta, fund), beta 2 (alpha, found), gamma 2 (alpha,
-    delta), delta 2 (alpha, gamma), fund 0, found 3. Out-edges to: alpha 4, beta 0, gamma 3,
-    delta 3, fund 1, found 1 (beta).
-    Betweenness (pairs not adjacent): fund reaches beta, gamma, delta and found only through
-    alpha (4); beta-gamma and beta-delta have two shortest paths each, through alpha or
-    found (1/2 each): alpha 5, found 1, normalised by 2/(5*4): 0.5 and 0.1.
-    Closeness = 5 / sum of distances: alpha 5/5, beta 5/8, gamma and delta 5/7, fund 5/9,
-    found 5/6.
+    Neighbours: alpha 4 (beta, found, pact-2, fund), beta 2 (alpha, found), gamma 3 (delta,
+    found, pact-2), delta 2 (gamma, found), fund 1 (alpha), found 4 (beta, alpha, gamma,
+    delta), pact-2 2 (alpha, gamma); degree = neighbours / 6.
+    In-edges from: alpha 1 (fund), beta 2 (alpha, found), gamma 1 (delta), delta 0, fund 0,
+    found 3 (its members), pact-2 2. Out-edges to: alpha 3, beta 0, gamma 2, delta 2, fund 1,
+    found 1 (beta), pact-2 0.
+    Betweenness (shortest paths between others, normalised by 2/(6*5) = 1/15): alpha is on
+    every path from fund (5: to beta, found, pact-2 alone; to gamma and delta with found or
+    pact-2), on beta-pact-2 (1) and on one of the two found-pact-2 paths (1/2): 6.5. found is
+    on beta-gamma, beta-delta, alpha-delta and fund-delta (4), half of alpha-gamma and of
+    fund-gamma (1): 5. gamma: delta-pact-2 (1), half of found-pact-2: 1.5. pact-2: half of
+    alpha-gamma and of fund-gamma: 1.
+    Closeness = 6 / sum of distances: alpha and found 6/8, beta, gamma and pact-2 6/10,
+    delta 6/11, fund 6/13.
+    Without the co-member pairs (alpha-gamma-delta before issue 15), alpha and the
+    Foundation lead together, and the pact is a broker of its own.
     """
     degree = by_name(centrality(tiny_orgs, "degree"))
-    assert degree == {
-        "alpha": 1.0,
-        "beta": 0.4,
-        "gamma": 0.6,
-        "delta": 0.6,
-        "fund": 0.2,
-        "found": 0.8,
-    }
-    assert by_name(centrality(tiny_orgs, "in-degree")) == {
-        "alpha": 0.6, "beta": 0.4, "gamma": 0.4, "delta": 0.4, "fund": 0.0, "found": 0.6
-    }  # fmt: skip
-    assert by_name(centrality(tiny_orgs, "out-degree")) == {
-        "alpha": 0.8, "beta": 0.0, "gamma": 0.6, "delta": 0.6, "fund": 0.2, "found": 0.2
-    }  # fmt: skip
-    assert by_name(centrality(tiny_orgs, "betweenness")) == {
-        "alpha": 0.5, "beta": 0.0, "gamma": 0.0, "delta": 0.0, "fund": 0.0, "found": 0.1
-    }  # fmt: skip
-    assert by_name(centrality(tiny_orgs, "closeness")) == pytest.approx(
-        {
-            "alpha": 1.0,
-            "beta": 5 / 8,
-            "gamma": 5 / 7,
-            "delta": 5 / 7,
-            "fund": 5 / 9,
-            "found": 5 / 6,
-        },
+    assert degree == pytest.approx(
+        {"alpha": 4 / 6, "beta": 2 / 6, "gamma": 3 / 6, "delta": 2 / 6, "fund": 1 / 6,
+         "found": 4 / 6, "pact-2": 2 / 6},
         abs=1e-6,
-    )
-    # PageRank: nothing links to fund, and beta is the one node with no way out, so fund
-    # gets only the teleport share and its part of beta's spread: 0.15/6 + 0.85 beta/6.
+    )  # fmt: skip
+    assert by_name(centrality(tiny_orgs, "in-degree")) == pytest.approx(
+        {"alpha": 1 / 6, "beta": 2 / 6, "gamma": 1 / 6, "delta": 0.0, "fund": 0.0,
+         "found": 3 / 6, "pact-2": 2 / 6},
+        abs=1e-6,
+    )  # fmt: skip
+    assert by_name(centrality(tiny_orgs, "out-degree")) == pytest.approx(
+        {"alpha": 3 / 6, "beta": 0.0, "gamma": 2 / 6, "delta": 2 / 6, "fund": 1 / 6,
+         "found": 1 / 6, "pact-2": 0.0},
+        abs=1e-6,
+    )  # fmt: skip
+    assert by_name(centrality(tiny_orgs, "betweenness")) == pytest.approx(
+        {"alpha": 6.5 / 15, "beta": 0.0, "gamma": 1.5 / 15, "delta": 0.0, "fund": 0.0,
+         "found": 5 / 15, "pact-2": 1 / 15},
+        abs=1e-6,
+    )  # fmt: skip
+    assert by_name(centrality(tiny_orgs, "closeness")) == pytest.approx(
+        {"alpha": 6 / 8, "beta": 6 / 10, "gamma": 6 / 10, "delta": 6 / 11, "fund": 6 / 13,
+         "found": 6 / 8, "pact-2": 6 / 10},
+        abs=1e-6,
+    )  # fmt: skip
+    # PageRank: nothing links to fund or delta, and beta and the pact have no way out, so
+    # fund and delta get only the teleport share and their part of the dangling spread.
     pr = centrality(tiny_orgs, "pagerank")
     assert sum(pr.values()) == pytest.approx(1.0)
-    assert pr[t("fund")] == pytest.approx(0.15 / 6 + 0.85 * pr[t("beta")] / 6, abs=1e-6)
-    assert min(pr, key=pr.__getitem__) == t("fund")
+    spread = 0.85 * (pr[t("beta")] + pr[t("pact-2")]) / 7
+    assert pr[t("fund")] == pytest.approx(0.15 / 7 + spread, abs=1e-6)
+    assert pr[t("delta")] == pytest.approx(pr[t("fund")], abs=1e-9)
+    assert min(pr.values()) == pytest.approx(pr[t("fund")], abs=1e-9)
 
 
-def test_symmetric_relation_counts_once(tiny_orgs: nx.MultiDiGraph) -> None:
-    """alpha and gamma: co-members both ways (weight 2 each way) count 2 once; gamma and
-    delta: co-member (1) plus delta took gamma's product (1) make 2."""
-    u = undirected(tiny_orgs)
-    assert u.number_of_edges() == 9
-    assert u.edges[t("alpha"), t("gamma")]["weight"] == 2.0
-    assert u.edges[t("gamma"), t("delta")]["weight"] == 2.0
-    d = directed(tiny_orgs)
-    assert d.edges[t("delta"), t("gamma")]["weight"] == 2.0  # product + co-member
-    assert d.edges[t("gamma"), t("delta")]["weight"] == 1.0
+def test_symmetric_relation_counts_once() -> None:
+    """A relation stored both ways under one key (a symmetric relation) is one tie of its
+    weight in the undirected graph, and an edge each way in the directed one; another
+    relation between the same pair adds its own weight."""
+    g = nx.MultiDiGraph()
+    g.add_edge("a", "b", key="co", weight=2.0)
+    g.add_edge("b", "a", key="co", weight=2.0)
+    g.add_edge("a", "b", key="deal", weight=1.0)
+    u = undirected(g)
+    assert u.number_of_edges() == 1 and u.edges["a", "b"]["weight"] == 3.0
+    d = directed(g)
+    assert d.edges["a", "b"]["weight"] == 3.0
+    assert d.edges["b", "a"]["weight"] == 2.0
+
+
+def test_memberships_go_through_the_coalition_node(kg_graph: Any) -> None:
+    """The curated organizations view has no co-member pairs: each member has one edge to
+    the foundation, so a foundation's degree counts its members, and a company's counts its
+    own deals and memberships, not the other members."""
+    g = kg_graph.to_networkx("organizations")
+    relations = {d["relation"] for *_e, d in g.edges(data=True)}
+    assert "co-member" not in relations and "member of" in relations
+    cncf = KG + "cncf"
+    members = {u for u, _v, d in g.in_edges(cncf, data=True) if d["relation"] == "member of"}
+    assert len(members) >= 20
+    google = KG + "google"
+    neighbours = set(g.successors(google)) | set(g.predecessors(google))
+    assert len(neighbours) < len(members)  # not every other founding member
+    pr = centrality(g, "pagerank")
+    top = sorted(pr, key=pr.__getitem__, reverse=True)[:5]
+    assert cncf in top
 
 
 def test_every_metric_on_empty_and_single_node_graphs() -> None:
@@ -244,15 +270,30 @@ def test_communities_are_repeatable_and_cover_every_node(kg_graph: Any) -> None:
 def test_describe_communities_names_the_most_central(tiny_orgs: nx.MultiDiGraph) -> None:
     groups = [set(tiny_orgs)]
     (only,) = describe_communities(tiny_orgs, groups, centrality(tiny_orgs, "degree"))
-    assert (only.central, only.central_label, only.score) == (t("alpha"), "Alpha Inc.", 1.0)
+    assert (only.central, only.central_label) == (t("alpha"), "Alpha Inc.")
+    assert only.score == pytest.approx(4 / 6)
     assert only.labels[:2] == ["Alpha Inc.", "Foundation"]
+    assert only.name == "Alpha Inc."  # no category is shared by more than half
+
+
+def test_communities_are_named_by_their_dominant_category() -> None:
+    g = nx.MultiDiGraph([("a", "b"), ("b", "c"), ("x", "y")])
+    for node, categories in (("a", ["Storage"]), ("b", ["Storage", "Security"]), ("c", [])):
+        g.nodes[node].update(label=node.upper(), categories=categories)
+    for node in ("x", "y"):
+        g.nodes[node].update(label=node.upper(), categories=["Security"])
+    found = describe_communities(g, [{"a", "b", "c"}, {"x", "y"}], {"b": 1.0})
+    assert [c.name for c in found] == ["Storage", "Security"]
+    # two communities that would share a name get their index
+    twice = describe_communities(g, [{"x"}, {"y"}], {})
+    assert [c.name for c in twice] == ["Security (1)", "Security (2)"]
 
 
 def test_ranking_sorts_by_score_then_label(tiny_orgs: nx.MultiDiGraph) -> None:
     rows = ranking(tiny_orgs, centrality(tiny_orgs, "degree"), top=4)
     assert [(label, kind) for _, label, kind, _ in rows] == [
-        ("Alpha Inc.", "Company"), ("Foundation", "Consortium"), ("Delta", "Company"),
-        ("Gamma", "Company"),
+        ("Alpha Inc.", "Company"), ("Foundation", "Consortium"), ("Gamma", "Company"),
+        ("Beta", "Company"),
     ]  # fmt: skip
 
 
@@ -274,12 +315,12 @@ def test_write_scores_then_query_sorted(tiny_orgs: nx.MultiDiGraph, tmp_path: Pa
         " ORDER BY DESC(?s) ?x"
     )
     assert [str(x) for x, _ in answer.rows][:2] == [t("alpha"), t("found")]
-    assert [float(s) for _, s in answer.rows][:2] == [1.0, 0.8]
+    assert [float(s) for _, s in answer.rows][:2] == pytest.approx([4 / 6, 4 / 6])
     # Rewriting one metric replaces it and keeps the other, in the file and in the store.
     write_scores(store, "organizations", {"degree": {t("beta"): 0.5}}, folder=tmp_path)
     again = read_sources([SourceFile(done.path, None)])
     assert len(again.query("SELECT ?x WHERE { ?x eco:degreeCentrality ?s }").rows) == 1
-    assert len(again.query("SELECT ?x WHERE { ?x eco:pageRank ?s }").rows) == 6
+    assert len(again.query("SELECT ?x WHERE { ?x eco:pageRank ?s }").rows) == 7
     assert len(store.query("SELECT ?x WHERE { ?x eco:degreeCentrality ?s }").rows) == 1
     assert len(store.query("SELECT ?g WHERE { GRAPH ?g { ?g a eco:Source } }").rows) == 2
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
@@ -291,7 +332,7 @@ def test_score_properties_are_in_the_ontology() -> None:
     from tests.conftest import REPO
 
     onto = Graph().parse(REPO / "ontology" / "ontology.ttl", format="turtle")
-    for prop in [*PROPERTIES.values(), ECO + "coMember", ECO + "memberOf", ECO + "productFrom",
+    for prop in [*PROPERTIES.values(), ECO + "memberOf", ECO + "productFrom",
                  ECO + "investedIn"]:  # fmt: skip
         node = URIRef(prop)
         assert (node, RDF.type, OWL.DatatypeProperty) in onto or (
@@ -352,10 +393,15 @@ def test_communities_command(home: Path, runner: CliRunner) -> None:
     found = json.loads(result.stdout)
     assert found and all(c["size"] >= 2 for c in found)
     assert all(c["central"] == c["members"].split("; ")[0] for c in found)
+    assert all(c["name"] for c in found)
+    assert len({c["name"] for c in found}) == len(found)
+    # the foundations name communities of their own: memberships go through them
+    assert "Cloud Native Computing Foundation" in {c["name"] for c in found}
     assert "Louvain, seed 42" in result.stderr
     table = runner.invoke(cli, ["communities"])
     assert table.stdout.splitlines()[0].split() == [
         "community",
+        "name",
         "size",
         "central",
         "degree",

@@ -67,3 +67,42 @@ def test_notebook_runs(
         if "image/png" in out.get("data", {})
     ]
     assert images, f"{path.name} drew no chart"
+    # it says which graph it read: the build of the workspace, never the raw data
+    printed = "".join(
+        out.get("text", "")
+        for cell in nb.cells
+        if cell.cell_type == "code"
+        for out in cell.outputs
+        if out.output_type == "stream"
+    )
+    assert f"graph: {workspace / 'dist'}, built " in printed
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebooks_read_the_build_beside_them(path: Path) -> None:
+    """From notebooks/, the build is ../dist ($KG_HOME/dist when set); without one a notebook
+    stops and says what to run, instead of reading the raw data in silence."""
+    nb = nbformat.read(path, as_version=4)
+    first = next(c.source for c in nb.cells if c.cell_type == "code")
+    assert 'os.environ.get("KG_HOME") or ".."' in first
+    assert "raise FileNotFoundError" in first and "run `kg build`" in first
+    assert 'print(f"graph: {DIST}, built {built}' in first
+    assert "KnowledgeGraph.load()" not in "".join(c.source for c in nb.cells)
+
+
+@pytest.mark.slow
+@pytest.mark.notebook
+def test_a_notebook_without_a_build_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
+
+    monkeypatch.setenv("KG_HOME", str(tmp_path))
+    nb = nbformat.read(NOTEBOOKS[0], as_version=4)
+    nb.cells = [c for c in nb.cells if c.cell_type == "code"][:1]
+    client = NotebookClient(
+        nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}
+    )
+    with pytest.raises(CellExecutionError, match=r"no built graph in .*: run `kg build`"):
+        client.execute()

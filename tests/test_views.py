@@ -53,30 +53,33 @@ def edges(graph: nx.MultiDiGraph) -> set[tuple[str, str, str]]:
 
 
 def test_views_are_documented() -> None:
-    assert list(VIEWS) == ["organizations", "ecosystem", "events", "full"]
+    assert list(VIEWS) == ["organizations", "ecosystem", "deals", "events", "full"]
     assert all(len(text) > 40 for text in VIEWS.values())
 
 
 def test_organizations_view_by_hand(tiny: OxigraphStore) -> None:
-    """Six organisations. Edges: the acquisition (alpha -> beta); delta bought gamma's
-    product line Gizmo (delta -> gamma); Beta gave Widget to the Foundation (found -> beta);
-    alpha, gamma and delta share the first pact, alpha and gamma the second (3 pairs, each
-    way: 6 edges, alpha-gamma weighing 2); the first pact formed the Foundation (3 members
-    -> found); Fund invested in Alpha (fund -> alpha). 13 edges."""
+    """Six organisations and the second pact, which formed no organisation and so is a node
+    of its own. Edges: the acquisition (alpha -> beta); delta bought gamma's product line
+    Gizmo (delta -> gamma); Beta gave Widget to the Foundation (found -> beta); the first
+    pact's three members -> the Foundation it formed; the second pact's two members -> the
+    pact; Fund invested in Alpha (fund -> alpha). 9 edges: no pair of co-members is linked."""
     g = project(tiny, "organizations")
-    assert sorted(g) == sorted(t(n) for n in ("alpha", "beta", "gamma", "delta", "fund", "found"))
+    assert sorted(g) == sorted(
+        t(n) for n in ("alpha", "beta", "gamma", "delta", "fund", "found", "pact-2")
+    )
     assert edges(g) == {
         ("alpha", "beta", "acquired"),
         ("delta", "gamma", "took a product from"),
         ("found", "beta", "took a product from"),
-        *{(a, b, "co-member") for a in ("alpha", "gamma", "delta")
-          for b in ("alpha", "gamma", "delta") if a != b},
         ("alpha", "found", "member of"),
         ("gamma", "found", "member of"),
         ("delta", "found", "member of"),
+        ("alpha", "pact-2", "member of"),
+        ("gamma", "pact-2", "member of"),
         ("fund", "alpha", "invested in"),
-    }  # fmt: skip
-    assert g.number_of_edges() == 13
+    }
+    assert g.number_of_edges() == 9
+    assert g.nodes[t("pact-2")]["type"] == "Coalition"
     acquisition = g.edges[t("alpha"), t("beta"), t("alpha-acquires-beta")]
     assert acquisition == {
         "predicate": ECO + "acquired",
@@ -85,12 +88,20 @@ def test_organizations_view_by_hand(tiny: OxigraphStore) -> None:
         "weight": 1.0,
         "price": 1_000_000.0,
         "event": t("alpha-acquires-beta"),
+        "event_type": "Acquisition",
+        "event_label": "Alpha acquires Beta",
+        "sources": [NEWS],
+        "source_titles": ["Tiny news"],
+        "valid_from": "2015-03-04",
     }
-    co = g.edges[t("alpha"), t("gamma"), ECO + "coMember"]
-    assert (co["weight"], co["date"]) == (2.0, "2015-06")  # two pacts; dated by the first
-    assert g.edges[t("gamma"), t("delta"), ECO + "coMember"]["weight"] == 1.0
+    member = g.edges[t("alpha"), t("found"), t("pact")]
+    assert (member["date"], member["valid_from"], member["event_type"]) == (
+        "2015-06", "2015-06-01", "Coalition",
+    )  # fmt: skip
     bought = g.edges[t("delta"), t("gamma"), f"{t('delta-buys-gizmo')} {t('gizmo')}"]
-    assert (bought["product"], bought["date"]) == (t("gizmo"), "2016")
+    assert (bought["product"], bought["date"], bought["valid_from"]) == (
+        t("gizmo"), "2016", "2016-01-01",
+    )  # fmt: skip
     assert g.edges[t("fund"), t("alpha"), t("round-a")]["amount"] == 5_000_000.0
 
 
@@ -106,6 +117,8 @@ def test_node_attributes(tiny: OxigraphStore) -> None:
         "homepage": "https://alpha.example/",
         "founding_date": "2010",
         "sources": [NEWS],
+        "source_titles": ["Tiny news"],
+        "valid_from": "2010-01-01",
     }
     assert g.nodes[t("found")]["type"] == "Consortium"
     assert g.nodes[t("fund")]["type"] == "Investor"
@@ -114,7 +127,8 @@ def test_node_attributes(tiny: OxigraphStore) -> None:
 
 def test_ecosystem_view_by_hand(tiny: OxigraphStore) -> None:
     """6 organisations, 2 products and the 11 categories of the scheme; 2 developer and 3
-    category edges."""
+    category edges, and the 2 acquisitions (of Beta, of the Gizmo product line). No build
+    derived ownership periods here, so no ownership edge."""
     g = project(tiny, "ecosystem")
     types = [d["type"] for _, d in g.nodes(data=True)]
     assert (types.count("Category"), types.count("Product"), g.number_of_nodes()) == (11, 2, 19)
@@ -124,8 +138,43 @@ def test_ecosystem_view_by_hand(tiny: OxigraphStore) -> None:
         ("alpha", KG + "storage", "category"),
         ("gamma", KG + "networking", "category"),
         ("widget", KG + "storage", "category"),
+        ("alpha", "beta", "acquired"),
+        ("delta", "gizmo", "acquired"),
     }
     assert g.nodes[KG + "storage"]["label"] == "Storage"
+    assert g.edges[t("delta"), t("gizmo"), t("delta-buys-gizmo")]["sources"] == [NEWS]
+
+
+def test_ownership_edges_in_the_ecosystem_view(tmp_path: Path) -> None:
+    """Built (so ownership is derived): Widget, given to the Foundation in 2018, is owned by
+    it from the last day 2018 can mean (certainly, by then); Gizmo's and Beta's ownership
+    come from acquisitions, which their acquisition edges already show."""
+    from kg.build import build
+
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "tiny.trig").write_bytes(TINY.read_bytes())
+    store = build(out=tmp_path / "dist", data=data, imports=tmp_path / "i", validate=False).store
+    g = project(store, "ecosystem")
+    owned = [(u, v, d) for u, v, d in g.edges(data=True) if d["relation"] == "owned by"]
+    assert [(u, v) for u, v, _d in owned] == [(t("widget"), t("found"))]
+    data_ = owned[0][2]
+    assert (data_["date"], data_["valid_from"], data_["event_type"]) == (
+        "2018", "2018-12-31", "Donation",
+    )  # fmt: skip
+    assert "valid_until" not in data_
+
+
+def test_deals_view_by_hand(tiny: OxigraphStore) -> None:
+    """The two acquisitions and their four ends; each end is in the view from its first
+    deal."""
+    g = project(tiny, "deals")
+    assert edges(g) == {("alpha", "beta", "acquired"), ("delta", "gizmo", "acquired")}
+    assert sorted(g) == sorted(t(n) for n in ("alpha", "beta", "delta", "gizmo"))
+    assert g.nodes[t("gizmo")]["valid_from"] == "2016-01-01"
+    assert g.nodes[t("alpha")]["valid_from"] == "2015-03-04"  # founded 2010, first deal 2015
+    deal = g.edges[t("alpha"), t("beta"), t("alpha-acquires-beta")]
+    assert (deal["price"], deal["event_label"]) == (1_000_000.0, "Alpha acquires Beta")
 
 
 def test_events_view_by_hand(tiny: OxigraphStore) -> None:
@@ -169,7 +218,7 @@ def test_full_view_with_schema(tiny: OxigraphStore) -> None:
 def test_unknown_view_and_schema_misuse(tiny: OxigraphStore) -> None:
     with pytest.raises(UsageError, match="unknown view 'orgs'") as info:
         project(tiny, "orgs")
-    assert "organizations, ecosystem, events, full" in str(info.value.hint)
+    assert "organizations, ecosystem, deals, events, full" in str(info.value.hint)
     with pytest.raises(UsageError, match="full view only"):
         project(tiny, "organizations", include_schema=True)
 
@@ -262,7 +311,9 @@ def test_essay_views_by_hand(essay: OxigraphStore) -> None:
         KG + n for n in ("kitematic", "koality", "orchard", "socketplane")
     }
     eco = project(essay, "ecosystem")
-    assert (eco.number_of_nodes(), eco.number_of_edges()) == (28 + 12 + 11, 10 + 36)
+    assert (eco.number_of_nodes(), eco.number_of_edges()) == (28 + 12 + 11, 10 + 36 + 4)
+    deals = project(essay, "deals")
+    assert (deals.number_of_nodes(), deals.number_of_edges()) == (5, 4)
     events = project(essay, "events")
     assert (events.number_of_nodes(), events.number_of_edges()) == (8 + 7, 12)
 
@@ -297,12 +348,10 @@ def expected_counts(store: Any) -> dict[str, tuple[int, int]]:
         _count(store, f"SELECT DISTINCT * WHERE {{ {q} {o('?a')} {o('?b')} }}")
         for q in org_edge_queries
     )
-    # co-members: one edge each way per pair sharing a coalition
-    org_edges += 2 * _count(
-        store,
-        "SELECT DISTINCT ?a ?b WHERE { ?c eco:member ?a, ?b . "
-        f"{o('?a')} {o('?b')} FILTER(STR(?a) < STR(?b)) }}",
-    )
+    # a coalition that formed no organisation is a node; each member an edge to it
+    alone = f"?c eco:member ?a . {o('?a')} FILTER NOT EXISTS {{ ?c eco:formed ?f . {o('?f')} }}"
+    orgs += _count(store, f"SELECT DISTINCT ?c WHERE {{ {alone} }}")
+    org_edges += _count(store, f"SELECT DISTINCT ?c ?a WHERE {{ {alone} }}")
     entity = (
         "{ ?x a ?c . ?c rdfs:subClassOf* ?top VALUES ?top { eco:Organization eco:Product "
         "eco:Category } } UNION { ?any eco:category ?x }"
@@ -313,6 +362,26 @@ def expected_counts(store: Any) -> dict[str, tuple[int, int]]:
         "SELECT DISTINCT ?s ?p ?o WHERE { VALUES ?p { eco:developer eco:category skos:broader "
         "eco:parentProject } ?s ?p ?o . FILTER(isIRI(?o) && ?s != ?o) }",
     )
+    thing = (
+        "FILTER EXISTS {{ {0} a ?k . ?k rdfs:subClassOf* ?top "
+        "VALUES ?top {{ eco:Organization eco:Product }} }}"
+    ).format
+    deal = f"?e eco:acquirer ?a ; eco:acquired ?b . FILTER(?a != ?b) {thing('?a')} {thing('?b')}"
+    deal_edges = _count(store, f"SELECT DISTINCT ?e ?a ?b WHERE {{ {deal} }}")
+    deal_nodes = _count(
+        store,
+        f"SELECT DISTINCT ?n WHERE {{ {{ {deal} BIND(?a AS ?n) }} UNION "
+        f"{{ {deal} BIND(?b AS ?n) }} }}",
+    )
+    # ownership no acquisition explains: derived periods (direct) from other events
+    owned = _count(
+        store,
+        "SELECT DISTINCT ?p WHERE { ?p a eco:Ownership ; eco:owner ?o ; eco:owned ?x ; "
+        "prov:wasDerivedFrom ?ev . FILTER NOT EXISTS { ?p a eco:IndirectOwnership } "
+        "FILTER NOT EXISTS { ?p prov:wasDerivedFrom ?a . ?a eco:acquirer ?o ; eco:acquired ?x }"
+        f" FILTER(?o != ?x) {thing('?o')} {thing('?x')} }}",
+    )
+    eco_edges += deal_edges + owned
     event = "?e a ?c . ?c rdfs:subClassOf* eco:Event ."
     role = (
         f"{event} ?e ?p ?x . FILTER(isIRI(?x) && ?p NOT IN (rdf:type, eco:source, eco:maturity, "
@@ -334,6 +403,7 @@ def expected_counts(store: Any) -> dict[str, tuple[int, int]]:
     return {
         "organizations": (orgs, org_edges),
         "ecosystem": (eco_nodes, eco_edges),
+        "deals": (deal_nodes, deal_edges),
         "events": (n_events + n_entities, n_roles),
         "full": (full_nodes, full_edges),
     }
@@ -352,7 +422,8 @@ def test_essay_counts_agree_with_the_independent_queries(essay: OxigraphStore) -
     expected = expected_counts(essay)
     assert expected["organizations"] == (28, 4)
     assert expected["events"] == (15, 12)
-    assert expected["ecosystem"] == (51, 46)
+    assert expected["ecosystem"] == (51, 50)
+    assert expected["deals"] == (5, 4)
     g = project(essay, "full")
     assert (g.number_of_nodes(), g.number_of_edges()) == expected["full"]
 
@@ -371,7 +442,7 @@ def test_export_reads_back(tiny: OxigraphStore, tmp_path: Path, fmt: str) -> Non
 
         edges_df, nodes_df = pd.read_csv(files[0]), pd.read_csv(files[1])
         assert files[1].name == "orgs-nodes.csv"
-        assert (len(nodes_df), len(edges_df)) == (6, 13)
+        assert (len(nodes_df), len(edges_df)) == (7, 9)
         alpha = nodes_df.set_index("id").loc[t("alpha")]
         assert (alpha["label"], alpha["founding_date"], alpha["categories"]) == (
             "Alpha Inc.", 2010, "Storage",
@@ -389,8 +460,9 @@ def test_export_reads_back(tiny: OxigraphStore, tmp_path: Path, fmt: str) -> Non
         back = nx.read_gexf(files[0])
     else:
         back = nx.node_link_graph(json.loads(files[0].read_text(encoding="utf-8")), edges="edges")
-    assert back.is_directed() and back.is_multigraph()
-    assert (back.number_of_nodes(), back.number_of_edges()) == (6, 13)
+    # (a reader makes a multigraph only where parallel edges need one: this view has none)
+    assert back.is_directed()
+    assert (back.number_of_nodes(), back.number_of_edges()) == (7, 9)
     alpha = back.nodes[t("alpha")]
     assert alpha["label"] == "Alpha Inc."
     assert alpha["founding_date"] == "2010"
@@ -398,8 +470,9 @@ def test_export_reads_back(tiny: OxigraphStore, tmp_path: Path, fmt: str) -> Non
     acquired = [d for u, v, d in back.edges(data=True) if d["relation"] == "acquired"]
     assert len(acquired) == 1
     assert acquired[0]["date"] == "2015-03-04" and float(acquired[0]["price"]) == 1_000_000.0
-    co = [d for u, v, d in back.edges(data=True) if d["relation"] == "co-member"]
-    assert sorted(float(d["weight"]) for d in co) == [1.0, 1.0, 1.0, 1.0, 2.0, 2.0]
+    members = [d for u, v, d in back.edges(data=True) if d["relation"] == "member of"]
+    assert len(members) == 5
+    assert all(d["source_titles"] in (["Tiny news"], "Tiny news") for d in members)
 
 
 def test_export_joins_lists_for_gexf(tiny: OxigraphStore, tmp_path: Path) -> None:
@@ -420,22 +493,37 @@ def test_export_unknown_format(tiny: OxigraphStore, tmp_path: Path) -> None:
 
 def test_as_of_leaves_later_events_out(tiny: OxigraphStore) -> None:
     """At the end of 2015: the acquisition (March 2015), the first pact (June 2015) and the
-    funding (2014) had happened; Gizmo's sale (2016), the second pact (2017) and the gift
-    (2018) had not, so alpha and gamma share one pact."""
+    funding (2014) had happened; Gizmo's sale (2016), the second pact (2017, so it is not yet
+    a node) and the gift (2018) had not."""
     g = project(tiny, "organizations", as_of="2015-12-31")
     assert edges(g) == {
         ("alpha", "beta", "acquired"),
-        *{(a, b, "co-member") for a in ("alpha", "gamma", "delta")
-          for b in ("alpha", "gamma", "delta") if a != b},
         ("alpha", "found", "member of"),
         ("gamma", "found", "member of"),
         ("delta", "found", "member of"),
         ("fund", "alpha", "invested in"),
-    }  # fmt: skip
-    assert g.edges[t("alpha"), t("gamma"), ECO + "coMember"]["weight"] == 1.0
+    }
+    assert t("pact-2") not in g
     assert g.graph["as_of"] == "2015-12-31"
     before = project(tiny, "events", as_of="2014-12-31")
     assert {n for n, d in before.nodes(data=True) if d["bipartite"] == 1} == {t("round-a")}
+
+
+def test_time_attributes_give_the_as_of_answer(tiny: OxigraphStore) -> None:
+    """What a page's slider does with valid_from (nodes and edges) is what --as-of does: for
+    each end of year, the nodes and edges whose valid_from is not later are the as-of view."""
+    whole = project(tiny, "organizations")
+    for year in range(2013, 2020):
+        day = f"{year}-12-31"
+        nodes = {n for n, d in whole.nodes(data=True) if d.get("valid_from", "") <= day}
+        kept = {
+            (u, v, d["relation"])
+            for u, v, d in whole.edges(data=True)
+            if d.get("valid_from", "") <= day and u in nodes and v in nodes
+        }
+        then = project(tiny, "organizations", as_of=str(year))
+        assert nodes == set(then), year
+        assert kept == {(u, v, d["relation"]) for u, v, d in then.edges(data=True)}, year
 
 
 def test_as_of_on_the_curated_graph(kg_graph: Any) -> None:

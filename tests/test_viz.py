@@ -6,6 +6,7 @@ The browser itself is driven in test_viz_browser.py; these tests read the HTML a
 from __future__ import annotations
 
 import html
+import itertools
 import json
 import re
 from pathlib import Path
@@ -20,6 +21,7 @@ from kg.cli import cli
 from kg.errors import OutputError, UsageError
 from kg.viz import data as viz_data
 from kg.viz.data import PALETTE
+from kg.viz.layout import CHAR
 from kg.viz.page import csp_hash
 
 HOSTILE = Path(__file__).resolve().parent / "fixtures" / "viz" / "hostile.json"
@@ -125,11 +127,23 @@ def test_only_web_urls_become_links(hostile: tuple[nx.MultiDiGraph, str, str]) -
     web = "https://example.org/script?a=1&b=<2>"
     assert by_id["script"]["homepage"] == [web, web]
     assert by_id["docker"]["homepage"] == ["https://www.docker.com/", "https://www.docker.com/"]
-    # a javascript: source is shown as text with no link; our own IRIs are names, not pages
-    assert ["javascript:window.__pwned='source'", None] in by_id["img"]["sources"]
-    assert ["kg:essay-2015", None] in by_id["img"]["sources"]
-    assert by_id["script"]["sources"] == [
-        ["https://example.org/news/1", "https://example.org/news/1"]
+    # a javascript: source is shown as text with no link; our own IRIs are names, not web
+    # pages; each source is listed once for the page, with its title
+    sources = data["sources"]
+    img = [sources[i] for i in by_id["img"]["src"]]
+    assert [
+        "javascript:window.__pwned='source'", None,
+        "<img src=x onerror=window.__pwned='source-title'>",
+    ] in img  # fmt: skip
+    assert ["kg:essay-2015", None, "Essay"] in img
+    assert [sources[i] for i in by_id["script"]["src"]] == [
+        ["https://example.org/news/1", "https://example.org/news/1",
+         "</script><script>window.__pwned='title2'</script>"]
+    ]  # fmt: skip
+    edge = next(e for e in data["edges"] if "eventLabel" in e)
+    assert [sources[i][:2] for i in edge["src"]] == [
+        ["https://example.org/news/1", "https://example.org/news/1"],
+        ["javascript:window.__pwned='edge-source'", None],
     ]
 
 
@@ -213,8 +227,12 @@ def test_small_graphs_settle_large_ones_are_laid_out(monkeypatch: pytest.MonkeyP
     monkeypatch.setattr(viz_data, "LARGE", 4)
     large = viz.page_data(nx.path_graph(5))
     assert large["physics"] is False and large["large"] is True
-    assert all(isinstance(n["x"], float) and isinstance(n["y"], float) for n in large["nodes"])
+    assert large["layout"] == "grouped"  # positions come from the groups, in the page
+    fixed = viz.page_data(nx.path_graph(5), layout_name="fixed")
+    assert all(isinstance(n["x"], float) and isinstance(n["y"], float) for n in fixed["nodes"])
     assert viz.page_data(nx.path_graph(5), physics=True)["physics"] is True
+    with pytest.raises(UsageError, match="unknown layout 'spiral'"):
+        viz.page_data(nx.path_graph(5), layout_name="spiral")
 
 
 def test_layout_packs_components_instead_of_scattering_them() -> None:
@@ -328,3 +346,186 @@ def test_many_isolated_nodes_are_left_out_unless_asked() -> None:
     few.add_edge("https://x/a", "https://x/b")
     few.add_node("https://x/lonely")
     assert (viz.page(few).nodes, viz.page(few, isolates=False).nodes) == (3, 2)
+
+
+# --- what the pages tell: events, sources, time, groups ---------------------------------------
+
+TINY = Path(__file__).resolve().parent / "fixtures" / "analysis" / "tiny.trig"
+
+
+@pytest.fixture(scope="module")
+def tiny_store() -> Any:
+    from kg.sources import SourceFile, ontology_files, read_sources
+
+    return read_sources([*ontology_files(), SourceFile(TINY, None)])
+
+
+def test_an_edge_carries_its_event_and_sources(tiny_store: Any) -> None:
+    from kg.views import project
+
+    data = viz.page_data(project(tiny_store, "organizations"))
+    by_event = {e.get("event"): e for e in data["edges"]}
+    deal = by_event["t-alpha-acquires-beta"]
+    assert data["relations"][deal["r"]]["key"] == "acquired"
+    assert (deal["eventType"], deal["eventLabel"]) == ("Acquisition", "Alpha acquires Beta")
+    assert (deal["date"], deal["when"], deal["price"]) == ("2015-03-04", "2015-03-04", "$1M")
+    assert [data["sources"][i] for i in deal["src"]] == [
+        ["https://example.org/news", "https://example.org/news", "Tiny news"]
+    ]
+    pact = by_event["t-pact"]
+    assert (pact["when"], pact["t0"]) == ("June 2015", "2015-06-01")
+    funding = by_event["t-round-a"]
+    assert (funding["amount"], funding["when"]) == ("$5M", "during 2014")
+    assert len(data["sources"]) == 1  # one source, listed once for the whole page
+
+
+def test_money_is_written_as_people_write_it() -> None:
+    assert [viz.money(v) for v in (550e6, 34e9, 1.25e9, 2.5e6, 999, "n/a")] == [
+        "$550M", "$34B", "$1.25B", "$2.5M", "$999", "n/a",
+    ]  # fmt: skip
+
+
+def test_the_slider_runs_from_the_first_dated_edge(tiny_store: Any) -> None:
+    """Alpha was founded in 2010, but the first edge (the funding) is of 2014: the slider
+    starts the year before it, not at the first founding of a century ago."""
+    from kg.views import project
+
+    data = viz.page_data(project(tiny_store, "organizations"))
+    assert data["time"]["min"] == 2013 and data["time"]["max"] == 2018
+    nodes = {n["id"].rsplit("/", 1)[1]: n for n in data["nodes"]}
+    assert nodes["t-alpha"]["t0"] == "2010-01-01" and "t0" not in nodes["t-beta"]
+    assert nodes["t-pact-2"]["t0"] == "2017-01-01"  # the coalition exists from its date
+    graph, _title = fixture_graph()
+    hostile = viz.page_data(graph)
+    renamed = next(n for n in hostile["nodes"] if "rn" in n)
+    assert renamed["rn"] == [["2016-01-01", "<b onclick=\"window.__pwned='former'\">Former</b>"]]
+    assert viz.page_data(nx.path_graph(3))["time"] is None  # nothing dated: no slider
+
+
+def test_nodes_without_edges_are_flagged_and_counted() -> None:
+    graph = nx.MultiDiGraph()
+    graph.add_edge("https://x/a", "https://x/b", relation="acquired")
+    graph.add_nodes_from(["https://x/c", "https://x/d"])
+    page = viz.page(graph)
+    data = embedded_data(page.html)
+    assert [n["id"] for n in data["nodes"] if n.get("iso")] == ["https://x/c", "https://x/d"]
+    assert data["isolates"] == 2 and "not connected: 2" in page.html
+
+
+def test_company_and_organization_share_a_colour() -> None:
+    graph = nx.Graph()
+    graph.add_node("a", type="Company")
+    graph.add_node("b", type="Organization")
+    graph.add_node("c", type="Product")
+    graph.add_edges_from([("a", "c"), ("b", "c")])
+    data = viz.page_data(graph)
+    assert {g["key"]: g["count"] for g in data["groups"]} == {"Organization": 2, "Product": 1}
+    assert dict(data["types"]) == {"Company": 1, "Organization": 1, "Product": 1}  # filters
+
+
+def test_deals_are_laid_out_on_a_time_axis(kg_graph: Any) -> None:
+    from kg.views import project
+
+    graph = project(kg_graph.store, "deals")
+    data = viz.page_data(graph)
+    assert data["layout"] == "time" and data["physics"] is False
+    x = {n["id"]: n["x"] for n in data["nodes"]}
+    y = {n["id"]: n["y"] for n in data["nodes"]}
+    years = dict(data["axis"]["years"])
+    for u, v, d in graph.edges(data=True):
+        if d["date"]:
+            year = int(d["date"][:4])
+            assert years[year] <= x[v] <= years[year + 1], (v, d["date"])  # x is the date
+        if not any(True for _ in graph.in_edges(u)):
+            assert x[u] < x[v]  # a buyer sits left of what it bought
+    # no two labels of a row overlap
+    width = {n["id"]: len(n["label"]) * CHAR + 24 for n in data["nodes"]}
+    rows: dict[float, list[str]] = {}
+    for node, row in y.items():
+        rows.setdefault(row, []).append(node)
+    for row in rows.values():
+        row.sort(key=x.__getitem__)
+        for a, b in itertools.pairwise(row):
+            assert x[a] + width[a] / 2 <= x[b] - width[b] / 2 + 1, (a, b)
+
+
+def _category_graph() -> nx.MultiDiGraph:
+    """Two top-level categories, Ops (with Observability and Tracing) and AI (with an
+    Observability of its own); products in them; an organisation developing two Ops
+    products; one unconnected node; two categories with no member."""
+    g = nx.MultiDiGraph()
+    cats = {"ops": "Ops", "ops-obs": "Observability", "ops-tr": "Tracing", "ai": "AI",
+            "ai-obs": "Observability", "empty1": "Empty one", "empty2": "Empty two"}  # fmt: skip
+    for node, label in cats.items():
+        g.add_node(node, label=label, type="Category")
+    for child, parent in (("ops-obs", "ops"), ("ops-tr", "ops"), ("ai-obs", "ai")):
+        g.add_edge(child, parent, relation="broader")
+    for i in range(4):
+        g.add_node(f"p{i}", label=f"P{i}", type="Product", categories=["Observability"])
+        g.add_edge(f"p{i}", "ops-obs", relation="category")
+    g.add_node("p9", label="P9", type="Product", categories=["Observability"])
+    g.add_edge("p9", "ai-obs", relation="category")
+    g.add_node("t1", label="T1", type="Product", categories=["Tracing"])
+    g.add_edge("t1", "ops-tr", relation="category")
+    g.add_node("org", label="Org", type="Organization")
+    g.add_edge("p0", "org", relation="developer")
+    g.add_edge("p1", "org", relation="developer")
+    g.add_node("alone", label="Alone", type="Organization")
+    return g
+
+
+def test_groups_follow_the_categories() -> None:
+    g = _category_graph()
+    clusters, membership = viz.groups(g)
+    label = {i: c["label"] for i, c in enumerate(clusters)}
+
+    def where(node: str) -> tuple[str, str | None]:
+        top, sub = membership[node]
+        return label[top], (label[sub] if sub >= 0 else None)
+
+    assert where("p0") == ("Ops", "Observability")
+    assert where("ops-obs") == ("Ops", "Observability")  # a category heads its own group
+    # P9 is in AI's Observability, which shares its name with the larger one of Ops: the
+    # edge decides, not the name
+    assert where("p9") == ("AI", "Observability")
+    assert membership["p9"][1] == membership["ai-obs"][1] != membership["p0"][1]
+    assert where("t1") == ("Ops", "Tracing")
+    # a sub-group of one member folds into its top-level group
+    lone = _category_graph()
+    lone.remove_node("t1")
+    _c, places = viz.groups(lone)
+    assert places["ops-tr"][1] == -1
+    assert where("org") == ("Ops", None)  # with its products
+    assert where("alone") == ("not connected", None)
+    # the two empty top-level categories share one group
+    assert where("empty1") == where("empty2") == ("categories with no member here", None)
+    tops = [c for c in clusters if c["parent"] < 0]
+    assert [c["label"] for c in tops][-2:] == ["categories with no member here", "not connected"]
+    assert sum(c["count"] for c in tops) == g.number_of_nodes()
+    ops = next(c for c in clusters if c["label"] == "Ops")
+    assert ops["head"] == "ops"
+
+
+def test_large_pages_start_from_groups(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(viz_data, "LARGE", 5)
+    data = viz.page_data(_category_graph())
+    assert data["layout"] == "grouped" and data["clusters"]
+    assert all("grp" in n for n in data["nodes"]) and data["time"] is None
+
+
+def test_the_default_title_names_the_snapshot() -> None:
+    graph = nx.MultiDiGraph()
+    assert viz.default_title(graph, "ecosystem") == "container-kg: ecosystem"
+    graph.graph["snapshots"] = "CNCF Cloud Native Landscape (2026-08-07)"
+    assert viz.default_title(graph, "ecosystem", "2020") == (
+        "container-kg: ecosystem as of 2020 · CNCF Cloud Native Landscape (2026-08-07)"
+    )
+
+
+def test_viz_command_draws_the_deals_view(home: Path, runner: CliRunner, tmp_path: Path) -> None:
+    out = tmp_path / "deals.html"
+    result = runner.invoke(cli, ["viz", "--view", "deals", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    data = embedded_data(out.read_text(encoding="utf-8"))
+    assert data["layout"] == "time" and data["axis"]["years"]
+    assert {data["relations"][e["r"]]["key"] for e in data["edges"]} == {"acquired"}

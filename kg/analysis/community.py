@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -34,7 +35,7 @@ def communities(graph: nx.Graph, *, seed: int = SEED, resolution: float = 1.0) -
 
 @dataclass
 class Community:
-    """A community, its members (by label) and its most central member."""
+    """A community, its members (by label), its most central member and its name."""
 
     index: int
     members: list[str]
@@ -42,12 +43,25 @@ class Community:
     central: str
     central_label: str
     score: float
+    #: The dominant category when more than half the members share one, else the most
+    #: central member's label (see :func:`community_name`).
+    name: str = ""
 
 
 def describe_communities(
     graph: nx.Graph, groups: Sequence[set[str]], scores: Mapping[str, float]
 ) -> list[Community]:
-    """Each community with its members sorted by score, and its most central member."""
+    """Each community with its members sorted by score, its most central member and a name
+    (:func:`community_name`; a name two communities would share gets its index).
+
+    >>> import networkx as nx
+    >>> g = nx.Graph([("a", "b"), ("b", "c"), ("x", "y")])
+    >>> for n, label in [("a", "Alpha"), ("b", "Beta"), ("c", "Gamma")]:
+    ...     g.nodes[n].update(label=label, categories=["Storage"])
+    >>> [(c.name, c.central_label) for c in describe_communities(g, [{"a", "b", "c"},
+    ...     {"x", "y"}], {"b": 2.0, "y": 1.0})]
+    [('Storage', 'Beta'), ('y', 'y')]
+    """
     out: list[Community] = []
     for i, group in enumerate(groups, start=1):
         members = sorted(group, key=lambda n: (-scores.get(n, 0.0), _label(graph, n).casefold()))
@@ -59,9 +73,27 @@ def describe_communities(
                 central=members[0],
                 central_label=_label(graph, members[0]),
                 score=float(scores.get(members[0], 0.0)),
+                name=community_name(graph, members),
             )
         )
+    seen = Counter(c.name for c in out)
+    for c in out:
+        if seen[c.name] > 1:
+            c.name = f"{c.name} ({c.index})"
     return out
+
+
+def community_name(graph: nx.Graph, members: Sequence[str]) -> str:
+    """A community's name: the category more than half of its members share (the dominant
+    one), else its first member's label (give the members most central first)."""
+    counts: Counter[str] = Counter()
+    for node in members:
+        counts.update(set(graph.nodes[node].get("categories") or ()))
+    if counts:
+        category, count = min(counts.items(), key=lambda kv: (-kv[1], kv[0].casefold()))
+        if count * 2 > len(members):
+            return category
+    return _label(graph, members[0]) if members else ""
 
 
 def _label(graph: nx.Graph, node: object) -> str:

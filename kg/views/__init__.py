@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING
 from kg.errors import UsageError
 from kg.history.asof import as_of_store
 from kg.store import OxigraphStore, Store
+from kg.views.deals import deals
 from kg.views.ecosystem import ecosystem
 from kg.views.events import events
 from kg.views.export import EXPORTS, export
@@ -48,14 +49,19 @@ __all__ = ["EXPORTS", "VIEWS", "export", "project"]
 #: The views, by name, with what each holds.
 VIEWS: dict[str, str] = {
     "organizations": (
-        "Organisations: acquirer to acquired (date, price); co-members of a coalition (weight: "
-        "coalitions shared); member to the consortium its coalition formed; new owner to former "
-        "developer where a product moved owners (bought or donated); investor to funded "
-        "organisation."
+        "Organisations: acquirer to acquired (date, price); member to the consortium its "
+        "coalition formed (a coalition is one node, not a clique of co-members); new owner to "
+        "former developer where a product moved owners (bought or donated); investor to funded "
+        "organisation. Edges carry their event and its sources."
     ),
     "ecosystem": (
         "Organisations, products and categories: product to developer, organisation or product "
-        "to category, category to broader category, product to parent project."
+        "to category, category to broader category, product to parent project; acquirer to "
+        "acquired; owned thing to owner where no acquisition says it (donations, transfers)."
+    ),
+    "deals": (
+        "Acquisitions only: acquirer to acquired (organisation or product line), with date, "
+        "price, event and sources; drawn on a time axis by kg viz."
     ),
     "events": (
         "Bipartite: events and the entities they involve, each edge labelled with the entity's "
@@ -94,6 +100,7 @@ def project(
     builders: dict[str, Callable[[Facts], nx.MultiDiGraph]] = {
         "organizations": organizations,
         "ecosystem": ecosystem,
+        "deals": deals,
         "events": events,
         "full": lambda f: full(f, include_schema=include_schema),
     }
@@ -103,9 +110,13 @@ def project(
     collecting = gc.isenabled()
     gc.disable()
     try:
-        graph = builders[view](Facts(kg_store.to_oxigraph()))
+        facts = Facts(kg_store.to_oxigraph())
+        graph = builders[view](facts)
+        snapshots = facts.snapshots()
     finally:
         if collecting:
             gc.enable()
     graph.graph.update(view=view, description=VIEWS[view], as_of=as_of)
+    if snapshots:
+        graph.graph["snapshots"] = "; ".join(snapshots)
     return graph

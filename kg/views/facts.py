@@ -10,8 +10,9 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
+from kg.dates import first_day, lexical
 from kg.labels import LABEL_PREDICATES, better, fallback
-from kg.namespaces import ECO, OWL, RDF, RDFS
+from kg.namespaces import DCTERMS, ECO, OWL, PROV, RDF, RDFS
 from kg.store import DefaultGraph, NamedNode
 from kg.store import Literal as EngineLiteral
 
@@ -200,11 +201,15 @@ class Facts:
         homepages = self.values(ECO + "homepage")
         founded = self.values(ECO + "foundingDate")
         sources = self.links(ECO + "source")
+        existence, renames = self.existence(), self.renames()
+        maturity = self.links(ECO + "maturity")
+        source_titles = self.source_titles
         short_type, label = self.short_type, self.label
         # Combinations of categories and of sources repeat (the tuples are shared): sort each
         # once; every node still gets lists of its own.
         sorted_labels: dict[tuple[str, ...], list[str]] = {(): []}
         sorted_sources: dict[tuple[str, ...], list[str]] = {(): []}
+        titled: dict[tuple[str, ...], list[str]] = {(): []}
 
         def attributes(iri: str) -> dict[str, Any]:
             kind, kinds = short_type(types.get(iri, ()))
@@ -216,7 +221,10 @@ class Facts:
             src_list = sorted_sources.get(srcs)
             if src_list is None:
                 src_list = sorted_sources[srcs] = sorted(srcs)
-            return {
+            titles = titled.get(srcs)
+            if titles is None:
+                titles = titled[srcs] = source_titles(src_list)
+            found = {
                 "label": (
                     by_label.get(iri) or by_pref.get(iri) or by_title.get(iri) or fallback(iri)
                 ),
@@ -226,12 +234,155 @@ class Facts:
                 "homepage": homepages.get(iri),
                 "founding_date": founded.get(iri),
                 "sources": list(src_list),
+                "source_titles": list(titles),
             }
+            since = existence.get(iri)
+            if since:
+                found["valid_from"] = since
+            names = renames.get(iri)
+            if names:
+                found["renames"] = [f"{day} {name}" for day, name in names]
+            level = maturity.get(iri)
+            if level:
+                found["maturity"] = label(level[0])
+            return found
 
         return attributes
 
     def relation(self, predicate: str) -> str:
         return self.label(predicate)
+
+    def all_values(self, predicate: str) -> dict[str, tuple[str, ...]]:
+        """Subject IRI to every literal value of ``predicate`` (sorted)."""
+        key = "all " + predicate
+        if key not in self._cache:
+            found: dict[str, set[str]] = defaultdict(set)
+            node = NamedNode(predicate)
+            for quad in self.ox.quads_for_pattern(None, node, None, self.graph):
+                s, o = quad.subject, quad.object
+                if type(s) is NamedNode and type(o) is EngineLiteral:
+                    found[s.value].add(o.value)
+            self._cache[key] = {iri: tuple(sorted(v)) for iri, v in found.items()}
+        return self._cache[key]
+
+    # --- time: what ``--as-of`` (kg.history.asof) leaves out before a day -----------------
+
+    def existence(self) -> dict[str, str]:
+        """Each entity founded on a known date to the first day it exists, by the rule of
+        :func:`kg.history.as_of_store`: of its founding dates (``eco:foundingDate``, a
+        ``eco:Founding`` event, a coalition that ``eco:formed`` it) the most precise, on a tie
+        the earliest; and each event to the first day of its latest date (an event any of whose
+        dates falls after a day is left out of that day's graph)."""
+        if "existence" not in self._cache:
+            candidates: dict[str, set[str]] = defaultdict(set)
+            for iri, dates in self.all_values(ECO + "foundingDate").items():
+                candidates[iri].update(d for d in (lexical(v) for v in dates) if d)
+            event_dates = self.all_values(ECO + "date")
+            foundings = self.instances(ECO + "Founding")
+            for event, orgs in self.links(ECO + "organization").items():
+                if event in foundings:
+                    for org in orgs:
+                        candidates[org].update(
+                            d for d in (lexical(v) for v in event_dates.get(event, ())) if d
+                        )
+            for event, formed in self.links(ECO + "formed").items():
+                for org in formed:
+                    candidates[org].update(
+                        d for d in (lexical(v) for v in event_dates.get(event, ())) if d
+                    )
+            found: dict[str, str] = {}
+            for iri, options in candidates.items():
+                if options:
+                    best = min(options, key=lambda d: (-len(d), first_day(d)))
+                    found[iri] = first_day(best)
+            for event, values in event_dates.items():
+                days = [first_day(d) for d in (lexical(v) for v in values) if d]
+                if days:
+                    found[event] = max(days)
+            self._cache["existence"] = found
+        return self._cache["existence"]
+
+    def renames(self) -> dict[str, list[list[str]]]:
+        """Each renamed entity to its renames as ``[first day, former name]``, in date order:
+        before that day it carried the former name (what ``--as-of`` shows). Node attributes
+        carry them as ``"DAY NAME"`` strings (``renames``), which every export format holds."""
+        if "renames" not in self._cache:
+            found: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
+            former = self.values(ECO + "formerName", longest=True)
+            dates = self.values(ECO + "date")
+            for event in self.instances(ECO + "Rename"):
+                day = lexical(dates.get(event, ""))
+                name = former.get(event)
+                if not day or not name:
+                    continue
+                for predicate in (ECO + "organization", ECO + "product"):
+                    for iri in self.links(predicate).get(event, ()):
+                        found[iri].append((first_day(day), event, name))
+            self._cache["renames"] = {
+                iri: [[day, name] for day, _event, name in sorted(rows)]
+                for iri, rows in found.items()
+            }
+        return self._cache["renames"]
+
+    def ownerships(self) -> list[dict[str, Any]]:
+        """The direct ownership periods ``kg build`` derived (kg.history.ownership), each with
+        its owner, owned thing, events and the days it certainly held (None: unbounded)."""
+        if "ownerships" not in self._cache:
+            owners, owned = self.links(ECO + "owner"), self.links(ECO + "owned")
+            derived = self.links(PROV + "wasDerivedFrom")
+            days = {
+                name: self.values(ECO + name)
+                for name in ("certainFrom", "certainUntil", "startDate", "endDate")
+            }
+            rows = []
+            indirect = self.instances(ECO + "IndirectOwnership")
+            for period in sorted(self.instances(ECO + "Ownership") - indirect):
+                for owner in owners.get(period, ()):
+                    for thing in owned.get(period, ()):
+                        rows.append(
+                            {
+                                "period": period,
+                                "owner": owner,
+                                "owned": thing,
+                                "events": derived.get(period, ()),
+                                "start": days["startDate"].get(period),
+                                "end": days["endDate"].get(period),
+                                "certain_from": days["certainFrom"].get(period),
+                                "certain_until": days["certainUntil"].get(period),
+                            }
+                        )
+            self._cache["ownerships"] = rows
+        return self._cache["ownerships"]
+
+    def snapshots(self) -> list[str]:
+        """The titles of the dated snapshots in the store (a landscape file imported with
+        ``kg import``: a source with ``dcterms:isVersionOf`` and ``dcterms:issued``)."""
+        issued = self.values(DCTERMS + "issued")
+        versions = self.links(DCTERMS + "isVersionOf")
+        return sorted(self.label(s) for s in versions if s in issued)
+
+    # --- events and sources as an edge shows them ----------------------------------------
+
+    def source_titles(self, sources: Iterable[str]) -> list[str]:
+        """Each source's ``dcterms:title`` (its label when it has no title), in order."""
+        titles = self.values(DCTERMS + "title", longest=True)
+        return [titles.get(s) or self.label(s) for s in sources]
+
+    def event_data(self, event: str) -> dict[str, Any]:
+        """What an edge made by ``event`` shows of it: the event, its type and label, its
+        sources with their titles, and the first day it belongs to the graph."""
+        sources = sorted(self.links(ECO + "source").get(event, ()))
+        data: dict[str, Any] = {
+            "event": event,
+            "event_type": self.short_type(self.types.get(event, ()))[0],
+            "event_label": self.label(event),
+            "sources": sources,
+            "source_titles": self.source_titles(sources),
+        }
+        since = self.existence().get(event)
+        if since:
+            data["valid_from"] = since
+        return data
 
     def date(self, event: str) -> str | None:
         """The event's eco:date (the earliest, were sources to disagree)."""

@@ -1,8 +1,14 @@
-"""The organizations view: who bought, joined, funded or took a product from whom."""
+"""The organizations view: who bought, joined, funded or took a product from whom.
+
+A coalition is one node, not a clique: each member has one ``member of`` edge to the
+consortium the coalition formed (the Open Container Initiative, the CNCF), or to the coalition
+itself when it formed none. Linking every pair of co-members instead (the view before issue 15)
+made the founding members of the OCI and the CNCF 1,400 of the view's 1,600 edges, which
+buried the acquisitions and made co-membership most of what centrality measured.
+"""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from typing import TYPE_CHECKING
 
 from kg.namespaces import ECO
@@ -12,7 +18,6 @@ if TYPE_CHECKING:
     import networkx as nx
 
 # Derived relations of the organizations view (declared in ontology/ontology.ttl).
-CO_MEMBER = ECO + "coMember"
 MEMBER_OF = ECO + "memberOf"
 PRODUCT_FROM = ECO + "productFrom"
 INVESTED_IN = ECO + "investedIn"
@@ -21,7 +26,15 @@ INVESTED_IN = ECO + "investedIn"
 def organizations(facts: Facts) -> nx.MultiDiGraph:
     orgs = facts.instances(ECO + "Organization")
     products = facts.instances(ECO + "Product")
-    graph = new_graph(facts, orgs)
+    formed = facts.links(ECO + "formed")
+    members = facts.links(ECO + "member")
+    # A coalition that formed no organisation is a node of its own: its members point at it.
+    standalone = {
+        event
+        for event, inside in members.items()
+        if not any(c in orgs for c in formed.get(event, ())) and any(m in orgs for m in inside)
+    }
+    graph = new_graph(facts, orgs | standalone)
     developers = facts.links(ECO + "developer")
     acquirers = facts.links(ECO + "acquirer")
 
@@ -32,6 +45,7 @@ def organizations(facts: Facts) -> nx.MultiDiGraph:
     # buyer to the product's developer (the organisation that gave it up).
     for event, acquired in sorted(facts.links(ECO + "acquired").items()):
         date = facts.date(event)
+        about = facts.event_data(event)
         for buyer in acquirers.get(event, []):
             if buyer not in orgs:
                 continue
@@ -40,7 +54,7 @@ def organizations(facts: Facts) -> nx.MultiDiGraph:
                     graph.add_edge(
                         buyer, target, key=event,
                         **edge_data(facts, ECO + "acquired", date=date, price=price(event),
-                                event=event),
+                                    **about),
                     )  # fmt: skip
                 elif target in products:
                     for seller in developers.get(target, []):
@@ -48,7 +62,7 @@ def organizations(facts: Facts) -> nx.MultiDiGraph:
                             graph.add_edge(
                                 buyer, seller, key=f"{event} {target}",
                                 **edge_data(facts, PRODUCT_FROM, date=date, price=price(event),
-                                        event=event, product=target),
+                                            product=target, **about),
                             )  # fmt: skip
 
     # Donations: the foundation that receives a product to the organisation that gave it.
@@ -58,6 +72,7 @@ def organizations(facts: Facts) -> nx.MultiDiGraph:
         if event not in recipients:
             continue
         date = facts.date(event)
+        about = facts.event_data(event)
         for foundation in recipients[event]:
             for donor in donors.get(event, []):
                 if foundation not in orgs or donor not in orgs or donor == foundation:
@@ -65,41 +80,35 @@ def organizations(facts: Facts) -> nx.MultiDiGraph:
                 for product in given:
                     graph.add_edge(
                         foundation, donor, key=f"{event} {product}",
-                        **edge_data(facts, PRODUCT_FROM, date=date, event=event, product=product),
+                        **edge_data(facts, PRODUCT_FROM, date=date, product=product, **about),
                     )  # fmt: skip
 
-    # Coalitions: co-members (one edge each way, weighted by the coalitions they share, dated
-    # by the first), and each member to the consortium the coalition formed.
-    formed = facts.links(ECO + "formed")
-    shared: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for event, members in sorted(facts.links(ECO + "member").items()):
-        inside = sorted(m for m in members if m in orgs)
+    # Coalitions: each member to the consortium the coalition formed, or to the coalition.
+    for event, inside in sorted(members.items()):
         date = facts.date(event)
-        for i, a in enumerate(inside):
-            for b in inside[i + 1 :]:
-                shared[(a, b)].append(event)
-            for consortium in formed.get(event, []):
-                if consortium in orgs and consortium != a:
+        about = facts.event_data(event)
+        targets = [c for c in formed.get(event, ()) if c in orgs] or (
+            [event] if event in standalone else []
+        )
+        for member in sorted(m for m in inside if m in orgs):
+            for target in targets:
+                if target != member:
                     graph.add_edge(
-                        a, consortium, key=event,
-                        **edge_data(facts, MEMBER_OF, date=date, event=event),
+                        member, target, key=event,
+                        **edge_data(facts, MEMBER_OF, date=date, **about),
                     )  # fmt: skip
-    for (a, b), events in shared.items():
-        dates = [d for d in (facts.date(e) for e in events) if d]
-        data = edge_data(facts, CO_MEMBER, date=min(dates) if dates else None, weight=len(events))
-        graph.add_edge(a, b, key=CO_MEMBER, **data)
-        graph.add_edge(b, a, key=CO_MEMBER, **dict(data))
 
     # Funding: each investor to the organisation funded.
     funded = facts.links(ECO + "organization")
     for event, investors in sorted(facts.links(ECO + "investor").items()):
         date = facts.date(event)
+        about = facts.event_data(event)
         for investor in investors:
             for target in funded.get(event, []):
                 if investor in orgs and target in orgs and investor != target:
                     graph.add_edge(
                         investor, target, key=event,
-                        **edge_data(facts, INVESTED_IN, date=date, event=event,
-                                amount=facts.number(ECO + "amount", event)),
+                        **edge_data(facts, INVESTED_IN, date=date,
+                                    amount=facts.number(ECO + "amount", event), **about),
                     )  # fmt: skip
     return graph

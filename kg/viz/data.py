@@ -1,7 +1,21 @@
-"""The data a page draws: nodes, edges, legend and options, as plain JSON-ready values.
+"""The data a page draws: nodes, edges, legend, time and groups, as plain JSON-ready values.
 
 Everything from the graph is data here, never markup: labels, categories and sources are
 strings the page puts in with ``textContent``; links are kept only when they are http(s).
+
+Three layouts (``data["layout"]``):
+
+``force``
+    graphs up to :data:`~kg.viz.layout.LARGE` nodes: a Python layout to start from, settled by
+    vis-network's physics in the browser, then still. Nodes without edges are not strewn
+    around it: the page sets them in one labelled block ("not connected: 42").
+``time``
+    the deals view: x is the date of the deal (:func:`kg.viz.layout.time_layout`).
+``grouped``
+    larger graphs: every node belongs to a group (its top-level category, then its
+    sub-category; :func:`kg.viz.layout.groups`), the page starts with one labelled node per
+    group and a click opens a group in place. ``fixed`` (a packed igraph layout, drawn at
+    once) remains for ``physics=False`` on a small graph and for explicit ``positions``.
 """
 
 from __future__ import annotations
@@ -13,15 +27,17 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from kg.analysis import centrality, communities
+from kg.dates import describe, first_day, is_valid
 from kg.errors import UsageError
 from kg.namespaces import KG, shorten
-from kg.viz.layout import LARGE, layout
+from kg.viz.layout import LARGE, groups, layout, time_layout
 
 if TYPE_CHECKING:
     import networkx as nx
 
 COLOR_BY = ("type", "category", "community")
 SIZE_BY = ("degree", "pagerank", "betweenness", "none")
+LAYOUTS = ("force", "fixed", "time", "grouped")
 
 # Tableau 10 then its lighter partners: distinct, readable on white, kind to colour blindness.
 PALETTE = (
@@ -39,6 +55,9 @@ OTHER = "#c7c7c7"
 #: thousands of unconnected dots (the landscape's organisations in the organizations view)
 #: hides the part of the graph that has structure.
 MAX_ISOLATES = 100
+#: Types that share one colour: an organisation of the landscape and a company of the
+#: curated data are the same kind of thing to a reader.
+SAME_COLOUR = {"Company": "Organization"}
 
 
 def without_isolates(graph: nx.Graph, isolates: bool | None = None) -> tuple[nx.Graph, int]:
@@ -67,8 +86,14 @@ def page_data(
     physics: bool | None = None,
     positions: Mapping[Any, tuple[float, float]] | None = None,
     seed: int = 42,
+    layout_name: str | None = None,
 ) -> dict[str, Any]:
-    """The plain data the page draws: nodes, edges, legend, options (JSON-ready)."""
+    """The plain data the page draws: nodes, edges, legend, options (JSON-ready).
+
+    ``layout_name`` is one of :data:`LAYOUTS`; by default ``time`` for the deals view,
+    ``grouped`` above :data:`~kg.viz.layout.LARGE` nodes, else ``force`` (``fixed`` when
+    ``physics`` is False or ``positions`` are given).
+    """
     if color_by not in COLOR_BY:
         raise UsageError(
             f"cannot colour by {color_by!r}", hint=f"Use one of: {', '.join(COLOR_BY)}."
@@ -77,23 +102,37 @@ def page_data(
         raise UsageError(f"cannot size by {size_by!r}", hint=f"Use one of: {', '.join(SIZE_BY)}.")
     n = graph.number_of_nodes()
     large = n > LARGE
-    physics = (not large) if physics is None else physics
+    mode = layout_name or _default_layout(graph, large, physics, positions)
+    if mode not in LAYOUTS:
+        raise UsageError(f"unknown layout {mode!r}", hint=f"Use one of: {', '.join(LAYOUTS)}.")
+    physics = mode == "force" if physics is None else physics and mode == "force"
     order = list(graph.nodes)
 
     keys = _color_keys(graph, order, color_by, seed)
-    groups, group_index = _legend(Counter(keys.values()), PALETTE, limit=len(PALETTE))
-    for group in groups:
+    colour_groups, group_index = _legend(Counter(keys.values()), PALETTE, limit=len(PALETTE))
+    for group in colour_groups:
         group["border"] = darker(group["color"])
 
     metric = (
         None if sizes is None and size_by == "none" else (size_by if sizes is None else "value")
     )
     values = dict(sizes) if sizes is not None else _metric(graph, size_by, seed)
-    low, high = (8.0, 40.0) if not large else (4.0, 28.0)
+    low, high = (6.0, 24.0) if large else (7.0, 18.0) if mode == "time" else (8.0, 40.0)
     top = max((abs(v) for v in values.values()), default=0.0) or 1.0
+    axis: dict[str, Any] | None = None
+    clusters: list[dict[str, Any]] = []
+    membership: dict[Any, list[int]] = {}
     if positions is None:
-        positions = layout(graph, seed=seed) if n else {}
+        if mode == "time":
+            positions, axis = time_layout(graph)
+        elif mode == "grouped":
+            positions = {}
+            clusters, membership = groups(graph)
+        else:
+            positions = layout(graph, seed=seed) if n else {}
 
+    sources = _SourceTable()
+    lonely = _isolates(graph)
     nodes = []
     for node in order:
         attrs = graph.nodes[node]
@@ -107,26 +146,41 @@ def page_data(
             "categories": _texts(attrs.get("categories")),
             "dates": _dates(attrs),
             "homepage": _link(attrs.get("homepage")),
-            "sources": _sources(attrs.get("sources")),
-            "g": group_index.get(keys[node], len(groups) - 1),
+            "src": sources.add(attrs.get("sources"), attrs.get("source_titles")),
+            "g": group_index.get(keys[node], len(colour_groups) - 1),
             "v": _round(value),
             "s": round(size, 2),
         }
+        maturity = _text(attrs.get("maturity"))
+        if maturity:
+            item["maturity"] = maturity
+        since = _day(attrs.get("valid_from"))
+        if since:
+            item["t0"] = since
+        renames = _renames(attrs.get("renames"))
+        if renames:
+            item["rn"] = renames
+        if node in lonely:
+            item["iso"] = 1
+        if node in membership:
+            item["grp"] = membership[node]
         if node in positions:
             x, y = positions[node]
             item["x"], item["y"] = round(_finite(x), 1), round(_finite(y), 1)
         nodes.append(item)
 
-    edges, relations = _edges(graph)
+    edges, relations = _edges(graph, sources)
     type_counts = Counter(t for item in nodes for t in (item["types"] or [item["type"]]))
     category_counts = Counter(c for item in nodes for c in item["categories"])
+    maturity_counts = Counter(item["maturity"] for item in nodes if "maturity" in item)
     shown = [_finite(v) for v in values.values()]
     return {
         "title": title,
         "large": large,
+        "layout": mode,
         "physics": physics,
         "colorBy": color_by,
-        "groups": groups,
+        "groups": colour_groups,
         "relations": relations,
         "sizes": {
             "metric": metric,
@@ -137,14 +191,72 @@ def page_data(
         },
         "types": sorted(type_counts.items(), key=lambda kv: (-kv[1], kv[0])),
         "categories": sorted(category_counts.items(), key=lambda kv: kv[0].lower()),
+        "maturities": sorted(maturity_counts.items(), key=lambda kv: (-kv[1], kv[0])),
+        "time": None if mode == "grouped" else _time_range(nodes, edges),
+        "axis": axis,
+        "clusters": clusters,
+        "isolates": len(lonely),
+        "sources": sources.rows,
         "nodes": nodes,
         "edges": edges,
     }
 
 
-def _edges(graph: nx.Graph) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+def _default_layout(
+    graph: nx.Graph,
+    large: bool,
+    physics: bool | None,
+    positions: Mapping[Any, tuple[float, float]] | None,
+) -> str:
+    if positions is not None:
+        return "fixed"
+    if physics is True:
+        return "force"
+    if graph.graph.get("view") == "deals":
+        return "time"
+    if large:
+        return "grouped"
+    return "fixed" if physics is False else "force"
+
+
+def _isolates(graph: nx.Graph) -> set[Any]:
+    import networkx as nx
+
+    return set(nx.isolates(graph))
+
+
+class _SourceTable:
+    """Sources listed once for the whole page, as ``[text, link or None, title or None]``;
+    nodes and edges name them by index (the landscape's 2,400 items share one source)."""
+
+    def __init__(self) -> None:
+        self.rows: list[list[Any]] = []
+        self.index: dict[tuple[str, str], int] = {}
+
+    def add(self, iris: Any, titles: Any) -> list[int]:
+        found = []
+        names = _plain_texts(iris)
+        titled = _plain_texts(titles)
+        pairs = sorted(
+            zip(names, titled if len(titled) == len(names) else [""] * len(names), strict=True),
+            key=lambda p: p[0].lower(),
+        )
+        for iri, title in pairs:
+            key = (iri, title)
+            i = self.index.get(key)
+            if i is None:
+                text, link = (shorten(iri), None) if iri.startswith(KG) else (iri, _web_url(iri))
+                i = self.index[key] = len(self.rows)
+                self.rows.append([text, link, title or None])
+            found.append(i)
+        return found
+
+
+def _edges(
+    graph: nx.Graph, sources: _SourceTable
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """The edges to draw and the relation legend. A relation stated both ways with the same
-    key (co-membership) is drawn once, without an arrow."""
+    key (a symmetric relation) is drawn once, without an arrow."""
     import networkx as nx
 
     directed = graph.is_directed()
@@ -186,20 +298,73 @@ def _edges(graph: nx.Graph) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]
         weight = _finite(attrs.get("weight", 1.0))
         if weight > 1:
             edge["w"] = _round(weight)
-        for name in ("date", "price", "amount"):
+        date = _text(attrs.get("date"))
+        if date:
+            edge["date"] = date
+            edge["when"] = describe(date) if is_valid(date) else date
+        for name in ("price", "amount"):
             if attrs.get(name) not in (None, ""):
-                edge[name] = _text(attrs[name])
+                edge[name] = money(attrs[name])
         if attrs.get("event"):
             edge["event"] = _short(_text(attrs["event"]))
-        if attrs.get("sources"):
-            edge["sources"] = _sources(attrs["sources"])
+        for name, key in (("event_type", "eventType"), ("event_label", "eventLabel")):
+            if attrs.get(name):
+                edge[key] = _text(attrs[name])
+        if attrs.get("product"):
+            edge["product"] = str(attrs["product"])
+        found = sources.add(attrs.get("sources"), attrs.get("source_titles"))
+        if found:
+            edge["src"] = found
+        for name, key in (("valid_from", "t0"), ("valid_until", "t1")):
+            day = _day(attrs.get(name))
+            if day:
+                edge[key] = day
         edges.append(edge)
     return edges, relations
 
 
+def money(value: Any) -> str:
+    """A price or an amount in US dollars, as people write it; a value that is not a number
+    is shown as it is.
+
+    >>> money(550_000_000), money(34e9), money(1_250_000_000), money(750_000), money(99)
+    ('$550M', '$34B', '$1.25B', '$750K', '$99')
+    >>> money("<b>1</b>")
+    '<b>1</b>'
+    """
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return _text(value)
+    if not math.isfinite(number):
+        return _text(value)
+    for scale, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "K")):
+        if abs(number) >= scale:
+            return f"${number / scale:.3g}{suffix}"
+    return f"${number:,.0f}"
+
+
+def _time_range(nodes: list[dict[str, Any]], edges: list[dict[str, Any]]) -> dict[str, int] | None:
+    """The years the page's slider runs through: from the year before the first dated edge
+    (an acquisition, a membership; the foundings of a century before would make a slider of
+    a hundred empty years) to the last dated fact; None when nothing is dated (no slider)."""
+    days = [n["t0"] for n in nodes if "t0" in n]
+    days += [r[0] for n in nodes for r in n.get("rn", [])]
+    links = [e[k] for e in edges for k in ("t0", "t1") if k in e]
+    days += links
+    if not days:
+        return None
+    first = int(min(links or days)[:4]) - (1 if links else 0)
+    return {"min": first, "max": int(max(days)[:4]), "facts": len(days)}
+
+
 def _color_keys(graph: nx.Graph, order: list[Any], color_by: str, seed: int) -> dict[Any, str]:
     if color_by == "type":
-        return {node: _text(graph.nodes[node].get("type")) or "Thing" for node in order}
+        keys = {}
+        for node in order:
+            kind = _text(graph.nodes[node].get("type")) or "Thing"
+            keys[node] = SAME_COLOUR.get(kind, kind)
+        return keys
     if color_by == "category":
         keys = {}
         for node in order:
@@ -277,6 +442,38 @@ def _texts(value: Any) -> list[str]:
         return [str(value)]
 
 
+def _plain_texts(value: Any) -> list[str]:
+    """A list as it is (order kept, so that parallel lists stay parallel)."""
+    if value is None or value == "":
+        return []
+    if isinstance(value, str):
+        return [value]
+    try:
+        return [_text(v) for v in value]
+    except TypeError:
+        return [str(value)]
+
+
+def _day(value: Any) -> str | None:
+    """A partial date's first day (YYYY-MM-DD), or None when the value is not a date."""
+    text = _text(value).strip()[:10]
+    return first_day(text) if text and is_valid(text) else None
+
+
+def _renames(value: Any) -> list[list[str]]:
+    """``"DAY NAME"`` strings (or ``[day, name]`` pairs) as ``[day, name]``, by day."""
+    rows = []
+    for entry in _plain_texts(value) if isinstance(value, str) else (value or []):
+        if isinstance(entry, list | tuple) and len(entry) == 2:
+            day, name = _text(entry[0]), _text(entry[1])
+        else:
+            day, _, name = _text(entry).partition(" ")
+        when = _day(day)
+        if when and name:
+            rows.append([when, name])
+    return sorted(rows)
+
+
 def _short(iri: str) -> str:
     if not iri:
         return ""
@@ -302,17 +499,6 @@ def _link(value: Any) -> list[Any] | None:
     return [text, _web_url(text)] if text else None
 
 
-def _sources(value: Any) -> list[list[Any]]:
-    """Each source as [text, link or None]; our own kg: IRIs are names, not web pages."""
-    rows: list[list[Any]] = []
-    for iri in _texts(value):
-        if iri.startswith(KG):
-            rows.append([shorten(iri), None])
-        else:
-            rows.append([iri, _web_url(iri)])
-    return rows
-
-
 _DATE_NAMES = {"founding": "founded", "dissolution": "dissolved"}
 
 
@@ -322,7 +508,8 @@ def _dates(attrs: Mapping[str, Any]) -> list[list[str]]:
         if (key == "date" or key.endswith("_date")) and attrs[key] not in (None, ""):
             name = key[: -len("_date")] if key.endswith("_date") else key
             name = _DATE_NAMES.get(name, name).replace("_", " ")
-            rows.append([name, _text(attrs[key])])
+            text = _text(attrs[key])
+            rows.append([name, describe(text) if is_valid(text) else text])
     return rows
 
 

@@ -99,13 +99,15 @@ def render_html(
     physics: bool | None = None,
     positions: Mapping[Any, tuple[float, float]] | None = None,
     seed: int = 42,
+    layout: str | None = None,
 ) -> str:
     """One self-contained HTML page that draws ``graph``.
 
     ``color_by`` is ``type``, ``category`` or ``community``; ``size_by`` is ``degree``,
     ``pagerank``, ``betweenness`` or ``none`` (or give ``sizes``, a value per node).
     ``physics`` defaults to on for graphs of up to :data:`LARGE` nodes; ``positions`` (node to
-    x, y) replaces the computed layout.
+    x, y) replaces the computed layout; ``layout`` is ``force``, ``fixed``, ``time`` or
+    ``grouped`` (:mod:`kg.viz.data` says which is the default when).
     """
     data = page_data(
         graph,
@@ -116,8 +118,17 @@ def render_html(
         physics=physics,
         positions=positions,
         seed=seed,
+        layout_name=layout,
     )
     return page_from_data(data)
+
+
+def default_title(graph: nx.Graph, view: str, as_of: str | None = None) -> str:
+    """``container-kg: VIEW``, with the date asked for and the snapshots the graph holds
+    (``container-kg: ecosystem · CNCF Cloud Native Landscape (2026-08-07)``)."""
+    title = f"container-kg: {view}" + (f" as of {as_of}" if as_of else "")
+    snapshots = graph.graph.get("snapshots")
+    return f"{title} · {snapshots}" if snapshots else title
 
 
 def page(graph: nx.Graph, *, isolates: bool | None = None, **options: Any) -> Page:
@@ -155,6 +166,13 @@ def page_from_data(data: dict[str, Any]) -> str:
         f"{nodes:,} node{'s' if nodes != 1 else ''}, {edges:,} edge{'s' if edges != 1 else ''}"
         f" · colour by {data['colorBy']} · size by {data['sizes']['metric'] or 'nothing'}"
     )
+    tops = sum(1 for c in data.get("clusters", []) if c["parent"] < 0)
+    if tops:
+        summary += f" · {tops} groups: click one to open it"
+    elif data.get("isolates"):
+        summary += f" · not connected: {data['isolates']:,}"
+    if data.get("time"):
+        summary += f" · {data['time']['facts']:,} dated facts, {data['time']['min']} to now"
     hidden = int(data.get("hiddenIsolates", 0))
     if hidden:
         summary += f" · {hidden:,} nodes without edges not drawn"
