@@ -6,10 +6,12 @@ KG     := $(BIN)/kg
 STAMP  := $(VENV)/.installed
 DEVSTAMP := $(VENV)/.installed-dev
 
-.PHONY: demo demo-landscape test test-fast lint bench bench-quick clean help
+.PHONY: demo demo-landscape notebooks test test-fast lint bench bench-quick clean help
 
 help:
-	@echo "make demo   - set up, build and validate the graph, print statistics, write out/"
+	@echo "make demo   - set up, build and validate the graph, tell its story, write out/"
+	@echo "make demo-landscape - the same with the 2026 CNCF landscape imported (../shared/data)"
+	@echo "make notebooks - install the notebooks extra and open Jupyter Lab on notebooks/"
 	@echo "make test   - set up, lint, type-check and run every test"
 	@echo "make test-fast - the unit tests only (no browser, server, notebook or real-data tests)"
 	@echo "make bench  - run the benchmarks and print the table (benchmarks/RESULTS.md)"
@@ -51,6 +53,12 @@ demo-landscape: $(STAMP)
 	$(KG) query graduated-projects-of-essay-companies
 	@mkdir -p out
 	$(KG) viz --view ecosystem --out out/landscape.html
+
+# The notebooks read the built graph (dist/): build it, install Jupyter, open the folder.
+notebooks: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[notebooks]'
+	$(KG) build
+	$(BIN)/jupyter lab notebooks/
 
 test: $(DEVSTAMP)
 	$(BIN)/ruff check kg tests benchmarks

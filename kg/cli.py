@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 
 import click
 
-from kg import analysis
+from kg import analysis, resources
 from kg import build as builder
 from kg import query as q
 from kg.errors import KgError, UsageError
@@ -31,6 +31,8 @@ from kg.importers.landscape import (
     read_landscape,
     snapshot_date,
 )
+from kg.importers.landscape.fetch import OFFICIAL, is_url
+from kg.importers.landscape.fetch import fetch as fetch_landscape
 from kg.labels import find as find_entities
 from kg.namespaces import shorten
 from kg.serve import serve as run_server
@@ -900,7 +902,7 @@ def import_group() -> None:
 
 
 @import_group.command("landscape")
-@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("source", required=False, metavar="[PATH|URL]")
 @click.option(
     "--as-of",
     "as_of",
@@ -916,8 +918,14 @@ def import_group() -> None:
     help="The landscape guide (guide.yml): category definitions.",
 )
 @format_option(("table", "json"))
-def import_landscape_command(path: Path, as_of: str | None, guide: Path | None, fmt: str) -> None:
+def import_landscape_command(
+    source: str | None, as_of: str | None, guide: Path | None, fmt: str
+) -> None:
     """Import a CNCF landscape.yml (any era), linked to the curated graph.
+
+    SOURCE is a file, an https:// address, or nothing: then the official landscape.yml of
+    github.com/cncf/landscape is downloaded (with a progress bar on a terminal) into
+    imports/downloads/ and imported as today's snapshot.
 
     Writes imports/cncf-landscape-DATE.trig: one graph named after the snapshot (an eco:Source
     with the file's sha256), all or nothing. The same file again changes nothing; a newer
@@ -929,8 +937,10 @@ def import_landscape_command(path: Path, as_of: str | None, guide: Path | None, 
     Example:
       kg import landscape landscape-2026-08-07.yml --guide guide-2026-07-02.yml
       kg import landscape landscape.yml --as-of 2026-08-07 --format json
+      kg import landscape            # the current one, from github.com/cncf/landscape
       kg build && kg query graduated-projects-of-essay-companies
     """
+    path = _landscape_file(source)
     if as_of is None and sys.stdin.isatty() and sys.stderr.isatty():
         try:
             snapshot_date(path)
@@ -964,6 +974,31 @@ def import_landscape_command(path: Path, as_of: str | None, guide: Path | None, 
             headers = list(rows[0])
             click.echo(render_records(headers, [[r[h] for h in headers] for r in rows], "table"))
     click.echo("next: kg build")
+
+
+def _landscape_file(source: str | None) -> Path:
+    """A local landscape.yml for SOURCE: the file itself, or a download of an address (the
+    official file when SOURCE is None)."""
+    if source is not None and not is_url(source):
+        path = Path(source)
+        if not path.is_file():
+            raise UsageError(
+                f"no landscape file {path}",
+                hint="Give a landscape.yml, an https:// address, or nothing for the official one.",
+            )
+        return path
+    url = source or OFFICIAL
+    folder = resources.imports_dir() / "downloads"
+    if not sys.stderr.isatty():
+        return fetch_landscape(url, folder=folder)
+    with click.progressbar(length=0, label=f"downloading {url}", file=sys.stderr) as bar:
+
+        def advance(done: int, total: int | None) -> None:
+            if total and not bar.length:
+                bar.length = total
+            bar.update(done - bar.pos)
+
+        return fetch_landscape(url, folder=folder, progress=advance)
 
 
 @cli.group("diff")
