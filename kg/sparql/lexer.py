@@ -34,8 +34,8 @@ TOKEN = re.compile(
 
 @dataclass(frozen=True)
 class Token:
-    """One token: its class (``string``, ``iri``, ``var``, ``bnode``, ``pname``, ``word`` or
-    ``other``), its text and where it starts."""
+    """One token: its class (``string``, ``iri``, ``var``, ``bnode``, ``pname``, ``word``,
+    ``other`` or ``comment``), its text and where it starts."""
 
     kind: str
     text: str
@@ -50,15 +50,16 @@ class Token:
         return self.text.upper()
 
 
-def tokens(sparql: str) -> list[Token]:
-    """The query's tokens, comments left out."""
-    return list(_iter(sparql))
+def tokens(sparql: str, *, comments: bool = False) -> list[Token]:
+    """The query's tokens, comments left out (kept, as ``comment`` tokens, with
+    ``comments=True``)."""
+    return list(_iter(sparql, comments))
 
 
-def _iter(sparql: str) -> Iterator[Token]:
+def _iter(sparql: str, comments: bool) -> Iterator[Token]:
     for m in TOKEN.finditer(sparql):
         kind = m.lastgroup or "other"
-        if kind != "comment":
+        if comments or kind != "comment":
             yield Token(kind, m.group(), m.start())
 
 
