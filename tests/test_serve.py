@@ -12,8 +12,6 @@ from __future__ import annotations
 import contextlib
 import csv
 import io
-import os
-import re
 import signal
 import socket
 import subprocess
@@ -22,7 +20,6 @@ import threading
 import time
 import urllib.error
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -42,6 +39,7 @@ from kg.sparql.library import example_bindings, library
 from kg.store import OxigraphStore
 from tests.conftest import FIXTURES
 from tests.helpers import browser as browser_helpers
+from tests.helpers.serve import Server, kg_serve
 
 TINY = FIXTURES / "serve" / "tiny.trig"
 GLOBEX = 'Globex <script>alert(1)</script> "quoted"'
@@ -134,45 +132,6 @@ def test_a_store_that_cannot_be_opened_stops_serve_with_the_reason(tmp_path: Pat
 
 
 # --- servers -------------------------------------------------------------------------------
-
-
-@dataclass
-class Server:
-    url: str
-    proc: subprocess.Popen[bytes]
-
-    @property
-    def endpoint(self) -> str:
-        return f"{self.url}/sparql"
-
-
-@contextlib.contextmanager
-def kg_serve(args: list[str], home: Path, log: Path) -> Iterator[Server]:
-    """`kg serve --port 0 ARGS` in a subprocess, until the block ends."""
-    env = {**os.environ, "KG_HOME": str(home)}
-    env.pop("KG_STORE", None)
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "kg", "serve", "--port", "0", *args],
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            env=env,
-        )
-    try:
-        deadline = time.monotonic() + 60
-        while not (m := re.search(r"at http://127\.0\.0\.1:(\d+)/", log.read_text())):
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"kg serve did not start:\n{log.read_text()}")
-            time.sleep(0.1)
-        yield Server(f"http://127.0.0.1:{m.group(1)}", proc)
-    finally:
-        if proc.poll() is None:
-            proc.terminate()
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
 
 
 def tiny_store() -> OxigraphStore:
