@@ -6,11 +6,12 @@ KG     := $(BIN)/kg
 STAMP  := $(VENV)/.installed
 DEVSTAMP := $(VENV)/.installed-dev
 
-.PHONY: demo demo-landscape test lint bench bench-quick clean help
+.PHONY: demo demo-landscape test fuzz lint bench bench-quick clean help
 
 help:
 	@echo "make demo   - set up, build and validate the graph, print statistics, write out/"
 	@echo "make test   - set up, lint, type-check and run every test"
+	@echo "make fuzz   - the property-based tests, long (thousands of examples per target)"
 	@echo "make bench  - run the benchmarks and print the table (benchmarks/RESULTS.md)"
 	@echo "make bench-quick - the same at 10k triples and on the real data only (no RESULTS.md)"
 
@@ -55,6 +56,9 @@ test: $(DEVSTAMP)
 	$(BIN)/ruff format --check kg tests benchmarks
 	$(BIN)/mypy kg
 	$(BIN)/python -m pytest -q
+
+fuzz: $(DEVSTAMP)
+	KG_FUZZ_PROFILE=long $(BIN)/python -m pytest -q tests/fuzz
 
 bench: $(DEVSTAMP)
 	$(BIN)/python -m benchmarks

@@ -516,3 +516,106 @@ def test_the_page_works_in_a_browser(server: Server) -> None:
             browser.close()
     assert dialogs == []
     assert requests and all(url.startswith(f"{server.url}/") for url in requests)
+
+
+# --- slow clients and large queries (issue 16) ---------------------------------------------
+
+
+@pytest.mark.slow
+@pytest.mark.server
+def test_300_slow_or_idle_connections_do_not_keep_others_waiting(server: Server) -> None:
+    """100 connections that send nothing, 100 that send a header line every second, 100 that
+    send a body one byte a second: each is dropped by its deadline (5 s for the headers, 10 s
+    for the body: 408), and a normal client is answered within a second all along (before the
+    deadlines uvicorn kept every other client at 503 until they left)."""
+    port = int(server.url.rsplit(":", 1)[1])
+    socks: list[socket.socket] = []
+    for i in range(300):
+        sock = socket.create_connection(("127.0.0.1", port), timeout=30)
+        if i % 3 == 1:
+            sock.sendall(b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: x\r\n")
+        elif i % 3 == 2:
+            sock.sendall(
+                b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
+                b"Content-Length: 1000\r\n\r\nASK"
+            )
+        socks.append(sock)
+    stop = time.monotonic() + 13
+    closed: dict[int, float] = {}
+    answers: dict[int, bytes] = {}
+
+    def drip() -> None:
+        n = 0
+        while time.monotonic() < stop:
+            time.sleep(1)
+            for i, sock in enumerate(socks):
+                with contextlib.suppress(OSError):
+                    if i % 3 == 1:
+                        sock.sendall(b"X-Drip-%d: x\r\n" % n)
+                    elif i % 3 == 2:
+                        sock.sendall(b" ")
+            n += 1
+
+    def watch(i: int, sock: socket.socket) -> None:
+        data = b""
+        with contextlib.suppress(OSError):
+            while chunk := sock.recv(4096):
+                data += chunk
+        closed[i] = time.monotonic()
+        answers[i] = data
+
+    opened = time.monotonic()
+    threads = [threading.Thread(target=drip, daemon=True)]
+    threads += [
+        threading.Thread(target=watch, args=(i, s), daemon=True) for i, s in enumerate(socks)
+    ]
+    for t in threads:
+        t.start()
+    waits: list[float] = []
+    with httpx.Client(timeout=10) as normal:
+        while time.monotonic() < stop:
+            started = time.monotonic()
+            answer = normal.get(server.endpoint, params={"query": "ASK { kg:acme ?p ?o }"})
+            waits.append(time.monotonic() - started)
+            assert answer.status_code == 200 and answer.json()["boolean"] is True
+            time.sleep(0.25)
+    for t in threads[1:]:
+        t.join(timeout=10)
+    for sock in socks:
+        sock.close()
+    print(f"normal requests: {len(waits)}, slowest {max(waits):.3f} s")
+    assert len(waits) > 30 and max(waits) < 1.0
+    assert len(closed) == 300  # every slow connection was closed by the server
+    headers_done = [closed[i] - opened for i in range(300) if i % 3 != 2]
+    assert max(headers_done) < 5 + 2
+    bodies = [answers[i] for i in range(300) if i % 3 == 2]
+    assert all(b.startswith(b"HTTP/1.1 408 ") for b in bodies), bodies[0][:100]
+
+
+@pytest.mark.slow
+@pytest.mark.server
+def test_a_megabyte_query_does_not_hold_up_other_clients(server: Server) -> None:
+    """Its check runs in a worker, under the time limit: the event loop stays free (it took
+    51 s in the request handler before)."""
+    big = "SELECT * WHERE { " + " ".join(f'?s{i} <http://x/p> "v{i}" .' for i in range(30_000))
+    big += " FILTER(?s0 < 1) SERVICE <http://127.0.0.1:9/> {} }"
+    assert 900_000 < len(big) < 1 << 20
+    result: list[httpx.Response] = []
+    slow = threading.Thread(
+        target=lambda: result.append(
+            httpx.post(
+                server.endpoint,
+                content=big.encode(),
+                headers={"content-type": "application/sparql-query"},
+                timeout=60,
+            )
+        )
+    )
+    slow.start()
+    time.sleep(0.3)
+    started = time.monotonic()
+    answer = httpx.get(server.endpoint, params={"query": "ASK { kg:acme ?p ?o }"}, timeout=10)
+    assert answer.status_code == 200 and time.monotonic() - started < 1.0
+    slow.join(timeout=60)
+    assert result[0].status_code == 400
+    assert "SERVICE is refused" in result[0].text
