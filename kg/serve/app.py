@@ -11,7 +11,11 @@ Routes:
 
 Safe by default. It binds 127.0.0.1 unless told otherwise. It is read-only: the checks of
 :func:`kg.sparql.check.check` refuse UPDATE, LOAD and SERVICE with 400 and a message before any
-engine sees the text; a malformed query answers 400 with the parser's message. Each query runs
+engine runs the text; a malformed query answers 400 with the parser's message. The event loop
+never parses a query: the checks run in the worker, under its time limit. A client has
+:data:`HEADER_TIMEOUT` seconds for a request's line and headers and :data:`BODY_TIMEOUT` for
+its body (:func:`guarded_h11`), so slow and idle connections are dropped instead of holding
+places others need. Each query runs
 in a worker process of a small pool (:mod:`pebble`): after ``timeout`` seconds the server stops
 waiting, answers 503, and the worker is killed and replaced, so a runaway query stops using
 the CPU and cannot pile up (a Python thread cannot be stopped, and Oxigraph has no
