@@ -12,6 +12,7 @@ import socket
 import time
 from collections.abc import Iterator
 
+import h11
 import httpx
 import pytest
 from hypothesis import given
@@ -109,8 +110,8 @@ def test_random_requests_get_an_answer_below_500(server: Server) -> None:
             )
         except httpx.RemoteProtocolError:
             return  # the server closed a request that is not HTTP (a bad length, say)
-        except httpx.LocalProtocolError:
-            return  # the client refused to send it
+        except (httpx.LocalProtocolError, h11.LocalProtocolError):
+            return  # the client refused to send it (a body shorter than its length, say)
         assert answer.status_code < 500, (answer.status_code, answer.text[:300])
 
     one()
