@@ -178,13 +178,19 @@ def refuse(keyword: str) -> None:
 def check_depth(sparql: str, toks: list[Token] | None = None) -> int:
     """The deepest nesting of brackets, or :class:`QueryError` past :data:`MAX_DEPTH`.
 
-    Brackets inside strings and comments do not count. Inside an IRI token they count as far
-    as they open more than they close: a ``<`` the engine reads as a less-than makes them
-    brackets, and then this never counts fewer than the engine nests.
+    It never counts fewer levels than the engine nests. Brackets inside strings and comments
+    do not count. Inside an IRI token they count as far as they open more than they close: a
+    ``<`` the engine reads as a less-than makes them brackets. Such an IRI token that holds a
+    ``#`` or a quote may hide a comment or a string from the tokenizer, so to the end of its
+    line every opening bracket counts and no closing one (a compact, adversarial form:
+    ``?x<1#>``; where a long string may open, to the end of the text).
     """
-    depth = deepest = 0
-    where = 0
-    for tok in tokens(sparql, comments=True) if toks is None else toks:
+    toks = tokens(sparql, comments=True) if toks is None else toks
+    depth = deepest = where = skip_to = 0
+    prev: Token | None = None
+    for tok in toks:
+        if tok.start < skip_to:
+            continue
         if tok.kind == "other":
             if tok.text in _OPEN:
                 depth += 1
@@ -200,15 +206,40 @@ def check_depth(sparql: str, toks: list[Token] | None = None) -> int:
             if depth + peak > deepest:
                 deepest, where = depth + peak, tok.start
             depth += max(inner, 0)
+            if _may_be_less_than(prev) and any(c in tok.text for c in "#'"):
+                # The engine may read a comment or a string from here to the end of the line
+                # (to the end of the text when a long string may open): there, count every
+                # opening bracket and no closing one, then go on from the next line.
+                eol = sparql.find("\n", tok.end)
+                eol = len(sparql) if eol < 0 else eol
+                if any(q in sparql[tok.start : eol] for q in ("'''", '"""')):
+                    eol = len(sparql)
+                depth += sum(sparql.count(c, tok.end, eol) for c in _OPEN)
+                if depth > deepest:
+                    deepest, where = depth, tok.start
+                skip_to = eol
+        if tok.kind != "comment":
+            prev = tok
         if deepest > MAX_DEPTH:
-            line, col = line_col(sparql, where)
-            raise QueryError(
-                f"the query nests brackets deeper than {MAX_DEPTH} levels "
-                f"(at line {line}, column {col})",
-                hint="Write it flatter: nested groups, sub-queries and collections rarely "
-                "need more than a few levels.",
-            )
+            break
+    if deepest > MAX_DEPTH:
+        line, col = line_col(sparql, where)
+        raise QueryError(
+            f"the query nests brackets deeper than {MAX_DEPTH} levels "
+            f"(at line {line}, column {col})",
+            hint="Write it flatter: nested groups, sub-queries and collections rarely "
+            "need more than a few levels.",
+        )
     return deepest
+
+
+def _may_be_less_than(prev: Token | None) -> bool:
+    """True when a ``<`` after ``prev`` may be a less-than: it follows a term or a closing
+    bracket."""
+    if prev is None:
+        return False
+    term = prev.kind in ("var", "string", "pname", "iri", "bnode", "word")
+    return term or prev.text in ")]" or prev.text.isdigit()
 
 
 # --- SERVICE and LOAD ----------------------------------------------------------------------
@@ -292,10 +323,8 @@ def _less_than_before(toks: list[Token], before: int) -> int:
             break
         if tok.kind == "comment":
             continue
-        if tok.kind == "iri" and prev is not None:
-            term = prev.kind in ("var", "string", "pname", "iri", "bnode", "word")
-            if term or prev.text in ")]" or prev.text.isdigit():
-                return tok.start
+        if tok.kind == "iri" and _may_be_less_than(prev):
+            return tok.start
         prev = tok
     return before
 

@@ -15,13 +15,14 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-#: The token classes, in the order they are tried.
+#: The token classes, in the order they are tried. Strings and IRIs are read as Oxigraph reads
+#: them (an IRI holds any character above a space but ``<>"{}|^`\``, and ``\u`` escapes).
 TOKEN = re.compile(
     r"""
     (?P<comment>\#[^\n]*)
   | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
-               |'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")
-  | (?P<iri><[^<>"{}|^`\\\s]*>)
+               |'(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*")
+  | (?P<iri><(?:[^<>"{}|^`\\\x00-\x20]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*>)
   | (?P<var>[?$][^\W]+)
   | (?P<bnode>_:[\w.-]*)
   | (?P<pname>(?:[^\W\d_][\w.-]*)?:(?:[\w.%:-]|\\.)*)
