@@ -15,6 +15,7 @@ from click.testing import CliRunner
 
 from kg.cli import cli
 from kg.errors import QueryError, UnsafeQuery
+from kg.namespaces import RDFS
 from kg.sparql import check as checks
 from kg.sparql.check import MAX_DEPTH, check
 from tests.fuzz.forms import data_store, engine_connections
@@ -165,3 +166,19 @@ def test_the_cache_keeps_digests_and_is_bounded_by_bytes() -> None:
         check(many + f"SELECT * {{ ?s ?p {i} }}")
     assert checks.CACHE_BYTES // 2 < checks._CACHE.currsize <= checks.CACHE_BYTES
     assert len(checks._CACHE) < 12 + 30
+
+
+def test_brackets_hidden_from_the_tokenizer_still_count() -> None:
+    """`?x<1#>`: the tokenizer reads an IRI, the engine a less-than and a comment to the end
+    of the line, so the closing brackets after it are not the engine's."""
+    line = "&&" + "(" * 30 + "?x<1#>" + ")" * 30 + "\n"
+    text = "SELECT * { BIND(1 AS ?x) FILTER(?x<1#>\n" + line * 40 + ")" * 1200 + ") }"
+    with pytest.raises(QueryError, match="nests brackets deeper than 32 levels"):
+        check(text)
+    # an IRI with a non-ASCII space or an escape is one token to the engine, and to the check
+    assert checks.check_depth("SELECT * { ?s ?p <http://x/\u00a0))))> }") == 1
+    assert checks.check_depth("SELECT * { ?s ?p <http://x/\\u0041))))> }") == 1
+    # a `#` in an ordinary IRI costs nothing on the lines after it
+    values = " ".join(["(1)"] * 100)
+    ordinary = f"SELECT * {{ ?s <{RDFS}label> ?o FILTER(?o < 1) }}\nVALUES ?x {{ {values} }}"
+    assert checks.check_depth(ordinary) == 4
