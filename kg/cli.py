@@ -47,6 +47,7 @@ Exit codes:
   1  the graph does not conform (validate, build), or ASK answered false
   2  bad input: a syntax error, an unknown name, a refused query, wrong options
   3  a store that cannot be opened or reached
+  130  interrupted (Ctrl-C)
 """
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}

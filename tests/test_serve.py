@@ -619,3 +619,34 @@ def test_a_megabyte_query_does_not_hold_up_other_clients(server: Server) -> None
     slow.join(timeout=60)
     assert result[0].status_code == 400
     assert "SERVICE is refused" in result[0].text
+
+
+@pytest.mark.slow
+@pytest.mark.server
+@pytest.mark.parametrize(
+    "attack",
+    [
+        "SELECT ?s ?a { ?s ?p trueSERVICE <URL> { ?a ?b ?c } }",
+        "SELECT ?s ?a { ?s ?p 1e0SERVICE <URL> { ?a ?b ?c } }",
+        "PREFIX : <URL#> SELECT * { ?s ?p ?o SERVICE:x { ?a ?b ?c } }",
+    ],
+)
+def test_service_in_disguise_is_refused_by_get_post_and_form(server: Server, attack: str) -> None:
+    from tests.helpers.listener import listening
+
+    with listening() as listener:
+        text = attack.replace("URL", listener.url)
+        answers = [
+            httpx.get(server.endpoint, params={"query": text}),
+            httpx.post(server.endpoint, data={"query": text}),
+            httpx.post(
+                server.endpoint,
+                content=text.encode(),
+                headers={"content-type": "application/sparql-query"},
+            ),
+            httpx.get(f"{server.url}/", params={"query": text}),
+        ]
+        for answer in answers:
+            assert answer.status_code == 400
+            assert "SERVICE is refused" in answer.text
+        assert listener.count == 0

@@ -13,11 +13,16 @@ holding :data:`DATA`, and the connections that reached the listener.
 from __future__ import annotations
 
 import contextlib
+import os
 
 import pyoxigraph as ox
+import pytest
 from hypothesis import strategies as st
 
 from tests.helpers.listener import Listener
+
+#: pytest-timeout's limit for one fuzz test: a long run (make fuzz) takes up to hours.
+TIME_LIMIT = pytest.mark.timeout(4 * 3600 if os.environ.get("KG_FUZZ_PROFILE") == "long" else 300)
 
 #: What every leading pattern matches (one subject, one object of each kind).
 DATA = """

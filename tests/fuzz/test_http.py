@@ -20,10 +20,10 @@ from hypothesis import strategies as st
 
 from kg.build import write_dist
 from kg.store import OxigraphStore
-from tests.fuzz.forms import GRAPH, data_store
+from tests.fuzz.forms import GRAPH, TIME_LIMIT, data_store
 from tests.helpers.serve import Server, kg_serve
 
-pytestmark = [pytest.mark.fuzz, pytest.mark.slow, pytest.mark.server]
+pytestmark = [pytest.mark.fuzz, pytest.mark.slow, pytest.mark.server, TIME_LIMIT]
 
 QUERIES = [
     "ASK {}",

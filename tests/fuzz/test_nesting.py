@@ -20,8 +20,9 @@ from hypothesis import strategies as st
 
 from kg.errors import QueryError
 from kg.sparql.check import check_depth
+from tests.fuzz.forms import TIME_LIMIT
 
-pytestmark = [pytest.mark.fuzz, pytest.mark.slow]
+pytestmark = [pytest.mark.fuzz, pytest.mark.slow, TIME_LIMIT]
 
 CHILD = """
 import json, sys, pyoxigraph as ox

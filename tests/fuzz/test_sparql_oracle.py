@@ -17,10 +17,10 @@ from hypothesis import strategies as st
 
 from kg.errors import KgError, UnsafeQuery
 from kg.sparql.check import check
-from tests.fuzz.forms import engine_connections, service_queries, update_forms
+from tests.fuzz.forms import TIME_LIMIT, engine_connections, service_queries, update_forms
 from tests.helpers.listener import Listener, listening
 
-pytestmark = pytest.mark.fuzz
+pytestmark = [pytest.mark.fuzz, TIME_LIMIT]
 
 
 @pytest.fixture(scope="module")

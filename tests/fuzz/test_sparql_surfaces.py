@@ -21,11 +21,18 @@ from hypothesis import strategies as st
 from kg.build import write_dist
 from kg.cli import cli
 from kg.store import OxigraphStore, Quad
-from tests.fuzz.forms import GRAPH, data_store, engine_connections, service_queries, update_forms
+from tests.fuzz.forms import (
+    GRAPH,
+    TIME_LIMIT,
+    data_store,
+    engine_connections,
+    service_queries,
+    update_forms,
+)
 from tests.helpers.listener import Listener, listening
 from tests.helpers.serve import Server, kg_serve
 
-pytestmark = [pytest.mark.fuzz, pytest.mark.slow, pytest.mark.server]
+pytestmark = [pytest.mark.fuzz, pytest.mark.slow, pytest.mark.server, TIME_LIMIT]
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
 
 
