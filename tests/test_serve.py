@@ -597,8 +597,10 @@ def test_300_slow_or_idle_connections_do_not_keep_others_waiting(server: Server)
 def test_a_megabyte_query_does_not_hold_up_other_clients(server: Server) -> None:
     """Its check runs in a worker, under the time limit: the event loop stays free (it took
     51 s in the request handler before)."""
-    big = "SELECT * WHERE { " + " ".join(f'?s{i} <http://x/p> "v{i}" .' for i in range(30_000))
-    big += " FILTER(?s0 < 1) SERVICE <http://127.0.0.1:9/> {} }"
+    # An IRI with parentheses sent the old check to rdflib's parser (a RecursionError, 500,
+    # after seconds in the event loop); the unknown prefix at the end is the answer now.
+    big = "SELECT * WHERE { ?s <http://x/(a)> ?o . "
+    big += " ".join(f'?s{i} <http://x/p> "v{i}" .' for i in range(30_000)) + " ?s0 foo:bar 1 }"
     assert 900_000 < len(big) < 1 << 20
     result: list[httpx.Response] = []
     slow = threading.Thread(
@@ -618,7 +620,7 @@ def test_a_megabyte_query_does_not_hold_up_other_clients(server: Server) -> None
     assert answer.status_code == 200 and time.monotonic() - started < 1.0
     slow.join(timeout=60)
     assert result[0].status_code == 400
-    assert "SERVICE is refused" in result[0].text
+    assert result[0].text.startswith("unknown prefix 'foo:' at line 1, column ")
 
 
 @pytest.mark.slow

@@ -284,8 +284,8 @@ def guarded_h11(header_timeout: float = HEADER_TIMEOUT) -> type:
     other client at 503. Here a connection whose request line and headers are not complete
     within ``header_timeout`` seconds of its opening (or of the previous answer) is closed.
     The body has its own deadline in the application (:data:`BODY_TIMEOUT`, 408). Written
-    here as neither uvicorn nor h11 has such a deadline; hypercorn's read timeout restarts at
-    every line, as uvicorn's keep-alive timer does.
+    here because neither uvicorn nor h11 has such a deadline, and this small subclass passes
+    the test with 300 slow connections without a second server dependency.
     """
     import h11
     from uvicorn.protocols.http.h11_impl import H11Protocol
