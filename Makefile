@@ -6,7 +6,7 @@ KG     := $(BIN)/kg
 STAMP  := $(VENV)/.installed
 DEVSTAMP := $(VENV)/.installed-dev
 
-.PHONY: demo demo-landscape notebooks test test-fast lint bench bench-quick clean help
+.PHONY: demo demo-landscape notebooks test test-fast fuzz lint bench bench-quick clean help
 
 help:
 	@echo "make demo   - set up, build and validate the graph, tell its story, write out/"
@@ -14,6 +14,7 @@ help:
 	@echo "make notebooks - install the notebooks extra and open Jupyter Lab on notebooks/"
 	@echo "make test   - set up, lint, type-check and run every test"
 	@echo "make test-fast - the unit tests only (no browser, server, notebook or real-data tests)"
+	@echo "make fuzz   - the property-based tests, long (thousands of examples per target)"
 	@echo "make bench  - run the benchmarks and print the table (benchmarks/RESULTS.md)"
 	@echo "make bench-quick - the same at 10k triples and on the real data only (no RESULTS.md)"
 
@@ -68,6 +69,9 @@ test: $(DEVSTAMP)
 
 test-fast: $(DEVSTAMP)
 	$(BIN)/python -m pytest -q -m "not slow"
+
+fuzz: $(DEVSTAMP)
+	KG_FUZZ_PROFILE=long $(BIN)/python -m pytest -q tests/fuzz
 
 bench: $(DEVSTAMP)
 	$(BIN)/python -m benchmarks

@@ -39,7 +39,7 @@ from kg.serve import serve as run_server
 from kg.sources import read_sources, source_files
 from kg.sparql.library import get as library_entry
 from kg.sparql.library import library_rows
-from kg.store import open_store
+from kg.store import Answer, open_store
 from kg.validate import validate_files, validate_store
 from kg.views import EXPORTS, VIEWS
 from kg.views import export as export_view
@@ -52,6 +52,7 @@ Exit codes:
   1  the graph does not conform (validate, build), or ASK answered false
   2  bad input: a syntax error, an unknown name, a refused query, wrong options
   3  a store that cannot be opened or reached
+  130  interrupted (Ctrl-C)
 """
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
@@ -68,6 +69,9 @@ class KgGroup(click.Group):
             if exc.hint:
                 click.echo(exc.hint, err=True)
             ctx.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            click.echo("interrupted", err=True)
+            ctx.exit(130)
 
 
 def note(message: str) -> None:
@@ -307,6 +311,13 @@ def _clip(text: str, width: int) -> str:
 @click.option(
     "--update", is_flag=True, help="Allow a SPARQL UPDATE, on a local store (memory, oxigraph:)."
 )
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0),
+    default=q.DEFAULT_TIMEOUT,
+    show_default=True,
+    help="Seconds the query may run before it is stopped (0: no limit). Ctrl-C stops it too.",
+)
 @store_option
 @as_of_option
 def query(
@@ -318,6 +329,7 @@ def query(
     list_: bool,
     show: str | None,
     update: bool,
+    timeout: float,
     store: str | None,
     as_of: str | None,
 ) -> None:
@@ -327,7 +339,9 @@ def query(
     need no declaration. The default graph is the merge of all named graphs; GRAPH ?g reaches
     each source's own graph. Rows print as table (labels for IRIs), csv, tsv, json, xml or md;
     CONSTRUCT and DESCRIBE as ttl, nt, jsonld or trig. ASK prints true/false and exits 0/1.
-    Queries are read-only (UPDATE needs --update); SERVICE and LOAD are always refused.
+    Queries are read-only (UPDATE needs --update); SERVICE and LOAD are always refused, and
+    brackets nest at most 32 levels. A query stops after --timeout seconds (60 by default)
+    or on Ctrl-C (exit 130).
 
     \b
     Example:
@@ -363,14 +377,19 @@ def query(
     if update and as_of:
         raise UsageError("--update cannot be combined with --as-of (a filtered copy)")
     text = sys.stdin.read() if query == "-" else query
-    graph = open_graph(store, as_of)
-    answer = q.execute(graph.store, text, bindings=bindings, allow_update=update, limit=limit)
-    labels = None
-    if not iris and answer.kind == "SELECT":
-        labels = graph.labels(str(t) for row in answer.rows for t in row if t is not None)
-        # Library answers written for machines keep the IRIs and name them beside.
-        if fmt != "table" and _is_library_name(text):
-            answer = with_labels(answer, labels)
+
+    def ask() -> tuple[KnowledgeGraph, Answer, dict[str, str] | None]:
+        graph = open_graph(store, as_of)
+        answer = q.execute(graph.store, text, bindings=bindings, allow_update=update, limit=limit)
+        labels = None
+        if not iris and answer.kind == "SELECT":
+            labels = graph.labels(str(t) for row in answer.rows for t in row if t is not None)
+            # Library answers written for machines keep the IRIs and name them beside.
+            if fmt != "table" and _is_library_name(text):
+                answer = with_labels(answer, labels)
+        return graph, answer, labels
+
+    graph, answer, labels = q.within(timeout or None, ask)
     click.echo(render(answer, fmt, labels=labels, iris=iris, width=terminal_width()), nl=False)
     if answer.kind == "UPDATE" and not graph.store.persistent:
         note(

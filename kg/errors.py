@@ -98,6 +98,12 @@ class UnsafeQuery(QueryError):
     exit_code = 2
 
 
+class QueryTimeout(QueryError, TimeoutError):
+    """A query that ran past its time limit and was stopped."""
+
+    exit_code = 2
+
+
 class UnknownQuery(QueryError, LookupError):
     """A name that is not in the query library."""
 

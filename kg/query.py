@@ -8,11 +8,13 @@ into the text. ``limit`` caps the work, not only the output: the engine stops pr
 
 from __future__ import annotations
 
+import contextlib
+import threading
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from kg.errors import QueryError, UsageError
+from kg.errors import QueryError, QueryTimeout, UsageError
 from kg.sparql.bindings import parse_binding
 from kg.sparql.check import check, explain_syntax_error
 from kg.sparql.library import resolve
@@ -113,3 +115,56 @@ def execute(
                     hint=f"For example: {entry.examples[0]}" if entry.examples else None,
                 )
     return run(store, text, bindings=bindings, allow_update=allow_update, limit=limit)
+
+
+# --- a time limit ------------------------------------------------------------------------------
+
+#: Seconds a ``kg query`` may run by default (``--timeout``).
+DEFAULT_TIMEOUT = 60.0
+#: The stack of the thread that runs a query: the engine's parser recurses per nesting level,
+#: and a deep stack keeps a text that escapes the nesting check (kg.sparql.check.MAX_DEPTH)
+#: from overflowing it. It is address space, not memory: pages are used only when touched.
+QUERY_STACK = 1 << 30
+_STACK_LOCK = threading.Lock()
+
+
+def within(seconds: float | None, call: Callable[[], T]) -> T:
+    """``call()`` in a thread of its own, waited for at most ``seconds`` (None: no limit).
+
+    The engine runs without the GIL and cannot be interrupted, so the calling thread waits
+    instead, and stays free: Ctrl-C (``KeyboardInterrupt``) and the time limit
+    (:class:`QueryTimeout`) reach it at once. The query's thread is a daemon that keeps running
+    until the process ends, which is why a command ends when either happens (the server runs
+    queries in worker processes it can kill instead: :mod:`kg.serve.pool`).
+    """
+    outcome: list[T] = []
+    failure: list[BaseException] = []
+    done = threading.Event()
+
+    def target() -> None:
+        try:
+            outcome.append(call())
+        except BaseException as exc:
+            failure.append(exc)
+        finally:
+            done.set()
+
+    with _STACK_LOCK:
+        old = threading.stack_size()
+        # A platform that refuses it keeps the default stack.
+        with contextlib.suppress(ValueError, RuntimeError):
+            threading.stack_size(QUERY_STACK)
+        try:
+            thread = threading.Thread(target=target, name="kg-query", daemon=True)
+            thread.start()
+        finally:
+            threading.stack_size(old)
+    if not done.wait(seconds):
+        raise QueryTimeout(
+            f"the query ran past the time limit of {seconds:g} s and was stopped",
+            hint="Give it more time with --timeout SECONDS (0: no limit), or narrow it "
+            "(--limit N stops after N rows).",
+        )
+    if failure:
+        raise failure[0]
+    return outcome[0]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -240,3 +241,42 @@ def test_a_spec_that_is_not_a_url_is_refused() -> None:
 
     with pytest.raises(UsageError, match="not an http"):
         open_store("sparql:localhost:7878")
+
+
+def test_a_server_that_drips_bytes_meets_one_overall_deadline() -> None:
+    """A server that sends its answer a byte a second resets every per-read timeout; the
+    store gives the whole request one deadline (it hung for ever before)."""
+    import socket
+    import threading
+    import time
+
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(4)
+    stop = threading.Event()
+
+    def drip() -> None:
+        with contextlib.suppress(OSError):
+            conn, _ = server.accept()
+            with conn:
+                conn.recv(65536)
+                conn.sendall(
+                    b"HTTP/1.1 200 OK\r\nContent-Type: application/sparql-results+json\r\n"
+                    b"Content-Length: 1000\r\n\r\n"
+                )
+                while not stop.wait(0.5):
+                    conn.sendall(b" ")
+
+    thread = threading.Thread(target=drip, daemon=True)
+    thread.start()
+    store = SparqlStore(f"http://127.0.0.1:{server.getsockname()[1]}/sparql", timeout=2)
+    started = time.monotonic()
+    try:
+        with pytest.raises(StoreError) as err:
+            store.query("SELECT * WHERE { ?s ?p ?o }")
+        assert time.monotonic() - started < 3.5
+        assert "did not answer within 2 s" in err.value.message
+    finally:
+        stop.set()
+        server.close()
+        thread.join(timeout=5)

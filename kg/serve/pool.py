@@ -14,11 +14,12 @@ import signal
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from kg.errors import KgError, QueryError, StoreError
-from kg.formats import media_type, render
+from kg.errors import KgError, QueryError, StoreError, UnsafeQuery
+from kg.formats import media_type, negotiate, render
 from kg.graph import KnowledgeGraph
 from kg.query import run
 from kg.serve.page import answer_html
+from kg.sparql.check import check
 
 if TYPE_CHECKING:
     from pebble import ProcessPool
@@ -70,13 +71,26 @@ def ping() -> tuple[str | None, list[str]]:
     return _OPEN_ERROR, list(_NOTES)
 
 
-def execute(sparql: str, fmt: str, max_rows: int | None) -> Reply:
-    """Run a query on this worker's store and render the answer in ``fmt`` (a key of
-    RESULT_TYPES or GRAPH_TYPES, or ``html`` for the page)."""
+def execute(sparql: str, fmt: str | None, max_rows: int | None, accept: str | None = None) -> Reply:
+    """Check a query, run it on this worker's store and render the answer: in ``fmt`` (a
+    format's name or media type, as the ``format`` parameter gives it; ``html`` for the page)
+    when it fits the query, else as ``accept`` (the Accept header) prefers.
+
+    Everything that reads the query's text happens here, in the worker, under the pool's time
+    limit: the server's event loop never parses a query."""
     if _STORE is None:
         return text_reply(503, f"the store could not be opened: {_OPEN_ERROR}")
     try:
+        checked = check(sparql)
+        if fmt != "html":
+            fmt = negotiate(checked.kind, accept, fmt)
         answer = run(_STORE, sparql, limit=max_rows)
+    except UnsafeQuery as exc:
+        return text_reply(
+            400,
+            f"{exc.message}\n"
+            "This endpoint is read-only: it answers SELECT, ASK, CONSTRUCT and DESCRIBE.",
+        )
     except QueryError as exc:
         return text_reply(400, str(exc))
     except StoreError as exc:
@@ -145,14 +159,15 @@ class QueryPool:
             notes += [n for n in worker_notes if n not in notes]
         return notes
 
-    async def run(self, sparql: str, fmt: str) -> Reply:
-        """The rendered answer, or a 503 when the time limit passes first."""
+    async def run(self, sparql: str, fmt: str | None, accept: str | None = None) -> Reply:
+        """The checked, rendered answer (see :func:`execute`), or a 503 when the time limit
+        passes first."""
         import asyncio
         from concurrent.futures.process import BrokenProcessPool
 
         if self._pool is None:
             raise RuntimeError("the pool is not started")
-        future = self._pool.schedule(execute, args=(sparql, fmt, self.max_rows))
+        future = self._pool.schedule(execute, args=(sparql, fmt, self.max_rows, accept))
         try:
             return await asyncio.wait_for(asyncio.wrap_future(future), self.timeout)
         except TimeoutError:

@@ -15,13 +15,14 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-#: The token classes, in the order they are tried.
+#: The token classes, in the order they are tried. Strings and IRIs are read as Oxigraph reads
+#: them (an IRI holds any character above a space but ``<>"{}|^`\``, and ``\u`` escapes).
 TOKEN = re.compile(
     r"""
     (?P<comment>\#[^\n]*)
   | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
-               |'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")
-  | (?P<iri><[^<>"{}|^`\\\s]*>)
+               |'(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*")
+  | (?P<iri><(?:[^<>"{}|^`\\\x00-\x20]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*>)
   | (?P<var>[?$][^\W]+)
   | (?P<bnode>_:[\w.-]*)
   | (?P<pname>(?:[^\W\d_][\w.-]*)?:(?:[\w.%:-]|\\.)*)
@@ -34,8 +35,8 @@ TOKEN = re.compile(
 
 @dataclass(frozen=True)
 class Token:
-    """One token: its class (``string``, ``iri``, ``var``, ``bnode``, ``pname``, ``word`` or
-    ``other``), its text and where it starts."""
+    """One token: its class (``string``, ``iri``, ``var``, ``bnode``, ``pname``, ``word``,
+    ``other`` or ``comment``), its text and where it starts."""
 
     kind: str
     text: str
@@ -50,15 +51,16 @@ class Token:
         return self.text.upper()
 
 
-def tokens(sparql: str) -> list[Token]:
-    """The query's tokens, comments left out."""
-    return list(_iter(sparql))
+def tokens(sparql: str, *, comments: bool = False) -> list[Token]:
+    """The query's tokens, comments left out (kept, as ``comment`` tokens, with
+    ``comments=True``)."""
+    return list(_iter(sparql, comments))
 
 
-def _iter(sparql: str) -> Iterator[Token]:
+def _iter(sparql: str, comments: bool) -> Iterator[Token]:
     for m in TOKEN.finditer(sparql):
         kind = m.lastgroup or "other"
-        if kind != "comment":
+        if comments or kind != "comment":
             yield Token(kind, m.group(), m.start())
 
 

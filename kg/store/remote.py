@@ -29,7 +29,8 @@ node label means one node only within one request), with their default-graph cop
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Mapping
+import threading
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
@@ -112,7 +113,9 @@ class SparqlStore(Store):
         import httpx
 
         try:
-            response = self.client.post(url, data=data, headers={"Accept": accept})
+            response = self._within_deadline(
+                lambda client: client.post(url, data=data, headers={"Accept": accept})
+            )
         except httpx.TimeoutException as exc:
             raise StoreError(
                 f"the SPARQL server at {url} did not answer within {self._timeout} s",
@@ -133,6 +136,40 @@ class SparqlStore(Store):
                 "sparql:QUERY_URL,UPDATE_URL).",
             )
         return response
+
+    def _within_deadline(self, send: Callable[[httpx.Client], httpx.Response]) -> httpx.Response:
+        """``send(client)``, given at most ``timeout`` seconds in all.
+
+        httpx's timeouts count per read, so a server that sends a byte every few seconds
+        would hold a request for ever. The request runs in a thread of its own (a daemon) and
+        is waited for until the deadline; then it is abandoned with its client (the thread
+        ends at its next read timeout), and the store takes a new client.
+        """
+        import httpx
+
+        if self._timeout is None:
+            return send(self.client)
+        client = self.client
+        box: list[httpx.Response] = []
+        failure: list[BaseException] = []
+        done = threading.Event()
+
+        def run() -> None:
+            try:
+                box.append(send(client))
+            except BaseException as exc:
+                failure.append(exc)
+            finally:
+                done.set()
+
+        threading.Thread(target=run, name="kg-sparql-request", daemon=True).start()
+        if not done.wait(self._timeout):
+            if self._client is client:
+                self._client = None
+            raise httpx.TimeoutException("the overall deadline passed")
+        if failure:
+            raise failure[0]
+        return box[0]
 
     # --- querying ------------------------------------------------------------------------
 
