@@ -20,9 +20,9 @@ PACKAGE = REPO / "kg"
 
 #: The stages, lowest first: a module may import from its own stage or a lower one only.
 LAYERS: list[set[str]] = [
-    {"kg.errors", "kg.namespaces", "kg.resources", "kg.version", "kg.io", "kg.dates"},
-    {"kg.sparql"},
+    {"kg.errors", "kg.namespaces", "kg.resources", "kg.version", "kg.io", "kg.dates", "kg.lexer"},
     {"kg.store"},
+    {"kg.sparql"},
     {"kg.sources", "kg.labels"},
     {"kg.formats", "kg.query", "kg.validate", "kg.stats"},
     {"kg.history"},

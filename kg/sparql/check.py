@@ -11,7 +11,7 @@ is its letters, wherever they stand: every place where the text spells ``service
 
 - No candidate: the engine cannot read a SERVICE or a LOAD, whatever else the text holds. This
   is the common case, and costs one scan.
-- A candidate that the tokenizer (:mod:`kg.sparql.lexer`) does not place inside a string, an
+- A candidate that the tokenizer (:mod:`kg.lexer`) does not place inside a string, an
   IRI, a comment, a variable, a blank node, a language tag or after the first letter of a
   prefixed name (``SERVICE:x`` is read as ``SERVICE :x``) is refused.
 - Otherwise the engine decides: the text with every candidate's letters replaced (``XXXXXXX``,
@@ -41,8 +41,9 @@ from dataclasses import dataclass
 from cachetools import LRUCache
 
 from kg.errors import QueryError, UnsafeQuery
+from kg.lexer import Token, line_col, tokens
 from kg.namespaces import PREFIXES
-from kg.sparql.lexer import Token, line_col, tokens
+from kg.store import parse_on_empty_store
 
 UPDATE_WORDS = frozenset({"INSERT", "DELETE", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY"})
 UPDATE_WORDS |= {"WITH"}
@@ -287,20 +288,14 @@ def _engine_agrees(
     """Ask the engine to parse the text with the candidates' letters replaced: it parses only
     when no candidate is a keyword. The masked text holds no keyword, so parsing it (on an
     empty store of its own) reaches nothing."""
-    import pyoxigraph as ox
-
     parts: list[str] = []
     at = 0
     for start, end, _word in found:
         parts += [sparql[at:start], "".join("X" if c.isupper() else "x" for c in sparql[start:end])]
         at = end
     masked = "".join([*parts, sparql[at:]])
-    empty = ox.Store()
     try:
-        if update:
-            empty.update(masked, prefixes=PREFIXES)
-        else:
-            empty.query(masked, prefixes=PREFIXES)
+        parse_on_empty_store(masked, update=update)
     except SyntaxError as exc:
         # Refused as the keyword when the parser stopped on (or just after) a candidate, or
         # when a `<` before one may be a less-than; else it is the syntax error it seems.
@@ -310,8 +305,6 @@ def _engine_agrees(
             if (pos is not None and start <= pos <= end + 16) or start > suspect:
                 refuse(word)
         raise explain_syntax_error(sparql, str(exc), update=update) from exc
-    except (OSError, ValueError, RuntimeError):
-        pass  # parsed: evaluation on the empty store is no concern of the check
 
 
 def _less_than_before(toks: list[Token], before: int) -> int:

@@ -31,7 +31,7 @@ from kg import resources
 from kg.errors import NotBuilt, StoreError, UsageError
 from kg.store.answer import Answer
 from kg.store.base import Store, with_merge
-from kg.store.oxigraph import RDF_FORMATS, OxigraphStore, parse, serialize
+from kg.store.oxigraph import RDF_FORMATS, OxigraphStore, parse, parse_on_empty_store, serialize
 from kg.store.remote import SparqlStore
 
 __all__ = [
@@ -50,6 +50,7 @@ __all__ = [
     "open_dist",
     "open_store",
     "parse",
+    "parse_on_empty_store",
     "serialize",
     "with_merge",
 ]

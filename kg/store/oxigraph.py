@@ -41,6 +41,23 @@ def serialize(quads: Iterable[ox.Quad], fh: IO[bytes], fmt: str) -> None:
     ox.serialize(quads, fh, RDF_FORMATS[fmt][1], prefixes=PREFIXES)
 
 
+def parse_on_empty_store(sparql: str, *, update: bool = False) -> None:
+    """Have the engine read ``sparql`` (a query, or an update), on an empty store of its own:
+    its ``SyntaxError`` when it cannot, nothing when it can. Evaluation errors on the empty
+    store are no concern here. For texts the caller knows reach nothing (no SERVICE, no LOAD):
+    :mod:`kg.sparql.check` asks it what the engine's own parser accepts."""
+    empty = ox.Store()
+    try:
+        if update:
+            empty.update(sparql, prefixes=PREFIXES)
+        else:
+            empty.query(sparql, prefixes=PREFIXES)
+    except SyntaxError:
+        raise
+    except (OSError, ValueError, RuntimeError):
+        pass
+
+
 class OxigraphStore(Store):
     """An Oxigraph store: in memory (``path=None``) or persistent on disk.
 

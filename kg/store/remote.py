@@ -36,8 +36,8 @@ from typing import TYPE_CHECKING, Any
 import pyoxigraph as ox
 
 from kg.errors import QueryError, StoreError, UsageError
+from kg.lexer import Token, tokens
 from kg.namespaces import PREFIXES
-from kg.sparql.lexer import Token, tokens
 from kg.store.answer import Answer, answer_from_ox, query_failure
 from kg.store.base import Store, with_merge
 from kg.store.terms import from_ox, term_text, to_ox

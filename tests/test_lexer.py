@@ -1,4 +1,4 @@
-"""kg/sparql/lexer.py against a real SPARQL parser (rdflib's): the same variables, IRIs and
+"""kg/lexer.py against a real SPARQL parser (rdflib's): the same variables, IRIs and
 strings, and keywords inside strings, IRIs and comments never taken for keywords."""
 
 from __future__ import annotations
@@ -8,8 +8,8 @@ from pyparsing import ParseResults
 from rdflib import Literal, URIRef, Variable
 from rdflib.plugins.sparql.parser import parseQuery
 
+from kg.lexer import line_col, tokens
 from kg.namespaces import PREFIXES
-from kg.sparql.lexer import line_col, tokens
 from kg.sparql.library import library
 
 EDGE_CASES = [
