@@ -9,15 +9,18 @@ into the text. ``limit`` caps the work, not only the output: the engine stops pr
 from __future__ import annotations
 
 import contextlib
+import re
 import threading
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from kg.errors import QueryError, QueryTimeout, UsageError
+from kg.labels import as_iri
+from kg.labels import resolve as resolve_entity
 from kg.sparql.bindings import parse_binding
 from kg.sparql.check import check, explain_syntax_error
-from kg.sparql.library import resolve
+from kg.sparql.library import LibraryQuery, example_bindings, resolve
 from kg.store import Answer, Store
 
 if TYPE_CHECKING:
@@ -84,6 +87,29 @@ def _with_syntax(sparql: str, call: Callable[[], T], *, update: bool = False) ->
         raise
 
 
+def entity_params(entry: LibraryQuery) -> set[str]:
+    """The parameters of a library query that name an entity: those whose example values are
+    IRIs (``-p acquirer kg:docker``)."""
+    return {
+        name
+        for example in example_bindings(entry)
+        for name, value in example.items()
+        if value.startswith(("kg:", "<", "http://", "https://"))
+    }
+
+
+def resolve_name(store: Store, value: str) -> str:
+    """``value`` as it is when it writes an IRI or a value (a prefixed name, an address, a
+    date, a number, a quoted literal), else the IRI of the entity it names."""
+    text = value.strip()
+    if as_iri(text) is not None or _VALUE.fullmatch(text) or text.startswith(('"', "<")):
+        return value
+    return "<" + resolve_entity(store, text) + ">"
+
+
+_VALUE = re.compile(r"[+-]?\d+(\.\d+)?|\d{4}(-\d{2}){0,2}|[A-Za-z][\w-]*:\S*")
+
+
 def execute(
     store: Store,
     text_or_name: str | Path,
@@ -93,8 +119,18 @@ def execute(
     limit: int | None = None,
 ) -> Answer:
     """Resolve (library name, file or text) and :func:`run`. A library query takes only the
-    parameters its header declares, and needs the required ones."""
+    parameters its header declares, and needs the required ones; a parameter whose examples
+    are entities takes a name too (``-p acquirer Docker``: :func:`kg.labels.resolve`)."""
     text, entry = resolve(text_or_name)
+    if entry is not None and bindings:
+        bindings = {
+            name: (
+                resolve_name(store, value)
+                if isinstance(value, str) and name.lstrip("?$") in entity_params(entry)
+                else value
+            )
+            for name, value in bindings.items()
+        }
     if entry is not None:
         for name in bindings or {}:
             if name.lstrip("?$") not in entry.params:

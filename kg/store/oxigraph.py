@@ -14,6 +14,7 @@ from kg.errors import QueryError, StoreError
 from kg.namespaces import PREFIXES
 from kg.store.answer import Answer, answer_from_ox, query_failure
 from kg.store.base import Store, with_merge
+from kg.store.remote import bind_values
 from kg.store.terms import to_ox
 
 if TYPE_CHECKING:
@@ -135,7 +136,16 @@ class OxigraphStore(Store):
         if substitutions:
             subs = {ox.Variable(name): to_ox(value) for name, value in substitutions.items()}
         try:
-            result = self._ox.query(sparql, prefixes=PREFIXES, substitutions=subs)
+            try:
+                result = self._ox.query(sparql, prefixes=PREFIXES, substitutions=subs)
+            except RuntimeError as exc:
+                if not substitutions or "in its SELECT projection" not in str(exc):
+                    raise
+                # The engine binds projected variables only; any other is bound as the
+                # remote store binds them: a VALUES block of engine-written terms opening the
+                # outermost WHERE group (the same scope as a substitution).
+                bound = bind_values(sparql, substitutions)
+                result = self._ox.query(bound, prefixes=PREFIXES)
             return answer_from_ox(result, limit=limit)
         except SyntaxError as exc:
             raise QueryError(str(exc)) from exc

@@ -334,7 +334,13 @@ def _local_check(empty: ox.Store, sparql: str, substitutions: Mapping[str, Node]
     if substitutions:
         subs = {ox.Variable(name): to_ox(value) for name, value in substitutions.items()}
     try:
-        return empty.query(sparql, prefixes=PREFIXES, substitutions=subs)
+        try:
+            return empty.query(sparql, prefixes=PREFIXES, substitutions=subs)
+        except RuntimeError as exc:
+            if not substitutions or "in its SELECT projection" not in str(exc):
+                raise
+            # A variable the SELECT does not return: the server gets a VALUES block anyway.
+            return empty.query(bind_values(sparql, substitutions), prefixes=PREFIXES)
     except SyntaxError as exc:
         raise QueryError(str(exc)) from exc
     except (OSError, ValueError, RuntimeError) as exc:
