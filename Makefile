@@ -31,19 +31,27 @@ $(DEVSTAMP): pyproject.toml | $(BIN)/python
 	@touch $@ $(STAMP)
 
 demo: $(STAMP)
-	$(KG) build
-	$(KG) validate
-	$(KG) stats
+	@$(KG) build
+	@$(KG) validate
+	@echo; echo "== What the graph holds"
+	@$(KG) stats --brief
+	@echo; echo "== Who did Docker buy, and when?   (kg query acquisitions-by -p acquirer Docker)"
+	@$(KG) query acquisitions-by -p acquirer Docker
+	@echo; echo "== Who owned CoreOS on 2020-01-01?   (kg query owner-on -p entity CoreOS -p date 2020-01-01)"
+	@$(KG) query owner-on -p entity CoreOS -p date 2020-01-01
+	@echo; echo "== VMware, from Heptio to Broadcom   (kg timeline VMware --from 2018 --type Acquisition --type SpinOff)"
+	@$(KG) timeline VMware --from 2018 --type Acquisition --type SpinOff
+	@echo; echo "== The organisations at the centre   (kg centrality --top 8)"
+	@$(KG) centrality --view organizations --metric pagerank --top 8
 	@mkdir -p out
-	$(KG) query acquisitions-by -p acquirer kg:docker
-	$(KG) query --format csv companies-by-category > out/companies-by-category.csv
-	@echo "wrote out/companies-by-category.csv"
-	$(KG) centrality --view organizations --metric pagerank --top 10
-	$(KG) centrality --view organizations --all --format csv > out/centrality.csv
-	@echo "wrote out/centrality.csv"
-	$(KG) viz --view ecosystem --out out/ecosystem.html
-	$(KG) viz --view deals --out out/deals.html
-	@echo "open out/ecosystem.html (or out/deals.html) in a browser: it needs no network"
+	@$(KG) query --format csv companies-by-category > out/companies-by-category.csv
+	@$(KG) query --format csv acquisitions-by > out/acquisitions.csv
+	@$(KG) centrality --view organizations --all --format csv > out/centrality.csv 2>/dev/null
+	@$(KG) viz --view organizations --out out/organizations.html > /dev/null
+	@$(KG) viz --view ecosystem --out out/ecosystem.html > /dev/null
+	@$(KG) viz --view deals --out out/deals.html > /dev/null
+	@echo; echo "wrote out/: companies-by-category.csv acquisitions.csv centrality.csv organizations.html ecosystem.html deals.html"
+	@echo "open out/organizations.html in a browser (no network needed): click an edge for its event and sources, move the slider through the years"
 
 # The same, with the 2026 CNCF landscape imported and linked to the curated graph.
 LANDSCAPE ?= ../shared/data/cncf-landscape/landscape-2026-08-07.yml
@@ -54,6 +62,7 @@ demo-landscape: $(STAMP)
 	$(KG) query graduated-projects-of-essay-companies
 	@mkdir -p out
 	$(KG) viz --view ecosystem --out out/landscape.html
+	@echo "open out/landscape.html in a browser: one node per landscape category, click one to open it"
 
 # The notebooks read the built graph (dist/): build it, install Jupyter, open the folder.
 notebooks: $(STAMP)

@@ -230,7 +230,8 @@ def validate(paths: tuple[Path, ...]) -> None:
 @store_option
 @as_of_option
 @format_option(("table", "json"))
-def stats(store: str | None, as_of: str | None, fmt: str) -> None:
+@click.option("--brief", is_flag=True, help="A few lines: sizes, events and sources in short.")
+def stats(store: str | None, as_of: str | None, fmt: str, brief: bool) -> None:
     """Triples, entities per class, events per type, sources.
 
     \b
@@ -239,6 +240,9 @@ def stats(store: str | None, as_of: str | None, fmt: str) -> None:
       kg stats --format json
     """
     numbers = open_graph(store, as_of).stats()
+    if brief and fmt != "json":
+        click.echo(_brief(numbers), nl=False)
+        return
     if fmt == "json":
         click.echo(json.dumps(numbers.to_dict(), indent=2))
         return
@@ -274,6 +278,30 @@ def stats(store: str | None, as_of: str | None, fmt: str) -> None:
                 for g, t, n in numbers.sources
             ],
         )
+    )
+
+
+def _brief(numbers: Any) -> str:
+    """The graph in four lines: sizes, entities, events, sources."""
+
+    def short(iri: str) -> str:
+        return shorten(iri).removeprefix("eco:")
+
+    def listing(pairs: list[tuple[str, int]], n: int = 6) -> str:
+        shown = ", ".join(f"{count:,} {name}" for name, count in pairs[:n])
+        rest = sum(count for _name, count in pairs[n:])
+        return shown + (f", {rest:,} more" if rest else "")
+
+    derived = {"Source", "DerivedSource", "Ownership", "IndirectOwnership"}
+    entities = [(short(c), n) for c, n in numbers.classes if short(c) not in derived]
+    events = [(short(t), n) for t, n, _dated in numbers.events]
+    years = [int(y) for _t, y, _n in numbers.events_by_year if y.isdigit()]
+    span = f" ({min(years)}-{max(years)})" if years else ""
+    return (
+        f"{numbers.triples:,} triples in {len(numbers.sources):,} graphs\n"
+        f"entities: {listing(entities)}\n"
+        f"{sum(n for _t, n in events):,} events{span}: {listing(events)}\n"
+        f"sources: {listing(numbers.sources_by_kind)}\n"
     )
 
 
