@@ -8,11 +8,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kg import resources
+from kg.dates import DATATYPES, DATE_TYPES, is_valid, lexical
 from kg.errors import SourceSyntaxError
 from kg.namespaces import RDFS, SH, shorten
 from kg.sources import SourceFile, curated_files, parse_file
 from kg.store import Quad, Store, Triple
 from kg.store.terms import from_ox
+from kg.text import excerpt
 
 if TYPE_CHECKING:
     from rdflib import Graph
@@ -88,8 +90,42 @@ def validate_graph(data: Graph, shapes: Graph) -> list[Violation]:
                 value=None if value is None else str(value),
             )
         )
+    bad = ill_typed(data)
+    explained = {(v.focus, v.path, v.value) for v in bad}
+    out = [v for v in out if (v.focus, v.path, v.value) not in explained]
     # Two constraints of one property may share a message: print it once.
-    return sorted(set(out), key=lambda v: (v.focus, v.path or "", v.message))
+    return sorted(set(out) | set(bad), key=lambda v: (v.focus, v.path or "", v.message))
+
+
+def ill_typed(data: Graph) -> list[Violation]:
+    """Every literal whose text is not a value of its datatype (``"2016-02-30"^^xsd:date``,
+    ``"2021-13"^^xsd:gYearMonth``, ``"many"^^xsd:integer``), as a violation that says so.
+    rdflib checks every datatype it knows; :mod:`kg.dates` checks dates further (a month 13)."""
+    from rdflib import Literal, URIRef
+
+    label = URIRef(RDFS + "label")
+    out = []
+    for s, p, o in data:
+        if not isinstance(o, Literal) or o.datatype is None:
+            continue
+        datatype = str(o.datatype)
+        wrong = bool(o.ill_typed)
+        if datatype in DATE_TYPES and not wrong:
+            day = lexical(o)
+            wrong = day is None or not is_valid(day) or DATATYPES.get(len(day)) != datatype
+        if wrong:
+            name = data.value(s, label)
+            out.append(
+                Violation(
+                    focus=str(s),
+                    label=str(name) if isinstance(name, Literal) else None,
+                    path=str(p),
+                    message=f"{excerpt(str(o))} is not a valid {shorten(datatype)}: fix the value",
+                    severity="Violation",
+                    value=str(o),
+                )
+            )
+    return out
 
 
 def validate_store(store: Store, *, shapes: Path | None = None) -> list[Violation]:

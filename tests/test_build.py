@@ -14,7 +14,7 @@ from kg.graph import KnowledgeGraph
 from kg.history import add_derived
 from kg.namespaces import ESSAY_SOURCE, ONTOLOGY_GRAPH
 from kg.sources import read_sources, source_files
-from kg.store import OxigraphStore, open_dist
+from kg.store import OxigraphStore, current_build, open_dist
 
 SHAPES = Path(__file__).parent / "fixtures" / "shapes"
 
@@ -30,7 +30,9 @@ def _data_dir(tmp_path: Path, *fixtures: str) -> Path:
 def test_build_writes_every_format_with_the_same_content(tmp_path: Path) -> None:
     out = tmp_path / "dist"
     result = kgbuild.build(out=out, imports=tmp_path / "none", formats=["trig", "nt", "ttl"])
-    assert sorted(p.name for p in out.iterdir()) == [
+    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == [
+        "current",
+        "generations",
         "kg.nq",
         "kg.nt",
         "kg.oxigraph",
@@ -99,7 +101,8 @@ def test_a_failed_write_leaves_no_half_file(
     with pytest.raises(OSError, match="disk full"):
         kgbuild.build(out=out, imports=tmp_path / "none", validate=False)
     assert (out / "kg.trig").read_bytes() == before
-    assert [p.name for p in out.iterdir() if p.name.startswith(".")] == []
+    assert [p.name for p in out.iterdir() if p.name.startswith(".")] == [kgbuild.LOCK_FILE]
+    assert len(list((out / "generations").iterdir())) == 1
 
 
 def test_load_reloads_dist_and_agrees_with_the_sources(workspace: Path) -> None:
@@ -168,8 +171,9 @@ def test_a_damaged_cache_falls_back_to_parsing(tmp_path: Path) -> None:
     out = tmp_path / "dist"
     kgbuild.build(out=out, imports=tmp_path / "none", validate=False)
     size = len(open_dist(out))
-    shutil.rmtree(out / kgbuild.COPY_DIR)
-    (out / kgbuild.COPY_DIR).mkdir()
-    (out / kgbuild.COPY_DIR / "CURRENT").write_text("not a database")
+    copy = current_build(out) / kgbuild.COPY_DIR
+    shutil.rmtree(copy)
+    copy.mkdir()
+    (copy / "CURRENT").write_text("not a database")
     store = open_dist(out)
     assert not store.copy_on_write and len(store) == size

@@ -294,8 +294,7 @@ def derive(store: Store, *, on: str | None = None) -> list[Quad]:
             "Computed by `kg build` (kg/history/ownership.py), not stated by any source: each "
             "acquisition starts an ownership on its date and a later sale of the same thing ends "
             "it; chains of owners give indirect ownerships; undated acquisitions have no start "
-            "date."
-            + (f" As of {on}." if on else "")
+            "date." + (f" As of {on}." if on else "")
         ),
     )
     for event in sorted(events):

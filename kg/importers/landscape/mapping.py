@@ -42,6 +42,7 @@ from kg.importers.landscape.read import (
 )
 from kg.namespaces import DCTERMS, ECO, KG, PREFIXES, PROV, RDF, RDFS, SCHEMA, SKOS, XSD
 from kg.store import BlankNode, Literal, NamedNode, Quad, serialize
+from kg.text import file_name
 
 # --- planning: who is who -----------------------------------------------------------------
 
@@ -362,7 +363,7 @@ def describe_source(out: Triples, landscape: Landscape, date: str, guide: Guide 
     out.add(s, DCTERMS + "title", lit(title), rank=0)
     out.add(s, DCTERMS + "publisher", lit("Cloud Native Computing Foundation"), rank=0)
     out.add(s, DCTERMS + "issued", Literal(date, datatype=_XSD_DATE), rank=0)
-    out.add(s, SCHEMA + "name", lit(landscape.path.name), rank=0)
+    out.add(s, SCHEMA + "name", lit(file_name(landscape.path)), rank=0)
     out.add(s, SCHEMA + "sha256", lit(landscape.sha256), rank=0)
     out.add(s, DCTERMS + "isVersionOf", LANDSCAPE_HOME, rank=0)
     out.add(s, PROV + "wasDerivedFrom", UPSTREAM, rank=0)
@@ -379,7 +380,7 @@ def describe_source(out: Triples, landscape: Landscape, date: str, guide: Guide 
         out.add(g, DCTERMS + "publisher", lit("Cloud Native Computing Foundation"), rank=0)
         if guide.date:
             out.add(g, DCTERMS + "issued", Literal(guide.date, datatype=_XSD_DATE), rank=0)
-        out.add(g, SCHEMA + "name", lit(guide.path.name), rank=0)
+        out.add(g, SCHEMA + "name", lit(file_name(guide.path)), rank=0)
         out.add(g, SCHEMA + "sha256", lit(guide.sha256), rank=0)
         out.add(g, PROV + "wasDerivedFrom", GUIDE_UPSTREAM, rank=0)
         out.add(g, DCTERMS + "license", LICENSES[0], rank=0)
@@ -506,10 +507,13 @@ def serialize_trig(quads: list[Quad], header: list[str]) -> bytes:
     """TriG with a comment header and the project's prefixes, in a stable order."""
     buf = io.BytesIO()
     serialize(quads, buf, "trig")
-    lines = [f"# {h}" if h else "#" for h in header]
+    # A header line holds a file name, which may hold a line break: each stays one comment.
+    lines = [f"# {' '.join(h.splitlines())}" if h else "#" for h in header]
     lines += [f"@prefix {p}: <{iri}> ." for p, iri in PREFIXES.items()]
     text = "\n".join(lines) + "\n\n"
+    # split("\n"), not splitlines(): a literal may hold U+2028, U+0085 or a form feed, which
+    # splitlines() takes for line ends (and the file would lose them).
     kept = [
-        ln for ln in buf.getvalue().decode("utf-8").splitlines() if not ln.startswith("@prefix ")
+        ln for ln in buf.getvalue().decode("utf-8").split("\n") if not ln.startswith("@prefix ")
     ]
     return (text + "\n".join(kept).strip("\n") + "\n").encode("utf-8")
