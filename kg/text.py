@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 import reprlib
+import unicodedata
 from pathlib import PurePath
 
 #: Characters outside XML 1.0's ``Char`` production.
@@ -49,6 +50,27 @@ def excerpt(value: object, limit: int = EXCERPT) -> str:
 def clip(text: str, limit: int = 300) -> str:
     """``text`` cut to ``limit`` characters (a message line of bounded size)."""
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def one_line(text: str) -> str:
+    """``text`` with every character that breaks a line or moves the cursor (controls, line
+    and paragraph separators, bidirectional overrides) written as its escape: a message about
+    a name from outside stays one line and reads as it is.
+
+    >>> one_line("a\\nb\\u2028c\\u202ed")
+    'a\\\\nb\\\\u2028c\\\\u202ed'
+    """
+    if text.isprintable():
+        return text
+    return "".join(
+        c
+        if c == " " or unicodedata.category(c) not in _HIDDEN
+        else c.encode("unicode_escape").decode("ascii")
+        for c in text
+    )
+
+
+_HIDDEN = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
 
 
 def forbidden_in_xml(text: str) -> str | None:

@@ -34,6 +34,7 @@ from kg.errors import DataError
 from kg.namespaces import KG, expand
 from kg.sources import curated_files, read_sources
 from kg.store import Store
+from kg.text import clip, excerpt
 from kg.yamlfile import load_plain
 
 ORGANIZATION = "organization"
@@ -247,7 +248,9 @@ def load_overrides(path: Path | None = None) -> Overrides:
                 )
             iri = value if value == NEW else expand(value) or value
             if iri != NEW and not iri.startswith(("http://", "https://")):
-                raise DataError(f"{path}: {section} / {key}: {value!r} is not an IRI")
+                raise DataError(
+                    f"{path}: {section} / {clip(str(key), 80)}: {excerpt(value)} is not an IRI"
+                )
             k = str(key)
             target[k.lower() if section == "organizations" else name_key(k)] = iri
     return out

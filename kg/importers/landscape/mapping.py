@@ -42,7 +42,7 @@ from kg.importers.landscape.read import (
 )
 from kg.namespaces import DCTERMS, ECO, KG, PREFIXES, PROV, RDF, RDFS, SCHEMA, SKOS, XSD
 from kg.store import BlankNode, Literal, NamedNode, Quad, serialize
-from kg.text import file_name
+from kg.text import clip, excerpt, file_name, one_line
 
 # --- planning: who is who -----------------------------------------------------------------
 
@@ -177,7 +177,7 @@ def plan(
         link = linker.product(name, urls=[u for e in entries for u in (e.homepage, *e.repos) if u])
         if link.status == "matched" and link.iri and index.kinds.get(link.iri) == ORGANIZATION:
             raise DataError(
-                f"the override for item {name!r} names an organisation ({link.iri})",
+                f"the override for item {excerpt(name)} names an organisation ({link.iri})",
                 hint="Item overrides must name products; organisations link by Crunchbase slug.",
             )
         if (
@@ -204,8 +204,10 @@ def plan(
             parent = products.get(entry.parent_project or "")
             if entry.parent_project and parent is None:
                 landscape.warnings.append(
-                    f"{entry.path}: parent_project {entry.parent_project!r} is no item of this "
-                    "file: left out"
+                    one_line(
+                        f"{clip(entry.path, 160)}: parent_project {excerpt(entry.parent_project)} "
+                        "is no item of this file: left out"
+                    )
                 )
             elif (
                 parent is not None and parent is not product and parent.name not in product.parents

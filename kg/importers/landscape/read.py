@@ -44,7 +44,7 @@ from urllib.parse import quote, urlsplit
 from kg.errors import DataError, LandscapeFormatError, UsageError
 from kg.importers.landscape.linking import crunchbase_slug, crunchbase_url
 from kg.namespaces import KG
-from kg.text import clip, excerpt, forbidden_in_xml
+from kg.text import clip, excerpt, forbidden_in_xml, one_line
 from kg.yamlfile import load_plain
 
 Progress = Callable[[Iterable[Any]], Iterable[Any]]
@@ -163,10 +163,10 @@ class _Checker:
         self.warnings: list[str] = []
 
     def problem(self, where: str, what: str) -> None:
-        self.problems.append(f"{clip(where, _PLACE)}: {clip(what, 400)}")
+        self.problems.append(f"{clip(one_line(where), _PLACE)}: {clip(one_line(what), 400)}")
 
     def warn(self, where: str, what: str) -> None:
-        self.warnings.append(f"{clip(where, _PLACE)}: {clip(what, 400)}")
+        self.warnings.append(f"{clip(one_line(where), _PLACE)}: {clip(one_line(what), 400)}")
 
     def text(
         self,
@@ -231,6 +231,8 @@ class _Checker:
         """A date as text (YAML timestamps arrive as text, so ``2021-02-30`` quoted or not
         gives the same problem); a time of day is dropped."""
         text = value.strip() if isinstance(value, str) else None
+        if isinstance(value, int) and not isinstance(value, bool) and 1000 <= value <= 9999:
+            text = str(value)  # `accepted: 2021`, unquoted: YAML reads a number, meant a year
         if text is not None and (m := _TIMESTAMP.match(text)):
             text = m.group(1)
         if text is not None and _PARTIAL_DATE.match(text):
@@ -245,7 +247,8 @@ class _Checker:
             return text
         self.problem(
             where,
-            f"`extra.{key}` must be a date (YYYY-MM-DD), not {excerpt(value)}: fix or remove it",
+            f"`extra.{key}` must be a date (YYYY-MM-DD, YYYY-MM or YYYY), not {excerpt(value)}: "
+            "fix or remove it",
         )
         return None
 
