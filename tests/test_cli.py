@@ -158,20 +158,35 @@ def test_a_file_where_a_folder_must_be(
     )
 
 
+@pytest.mark.parametrize("refuse", ["search", "create"])
 def test_an_unwritable_folder(
-    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    refuse: str, runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # The tests run as root, whom no permission stops: the refusal is simulated where a write
-    # begins (the temporary file beside the target, the lock file).
+    # The tests run as root, whom no permission stops: the refusal is simulated where the
+    # system call would fail for another user: looking into dist/ or imports/ (a folder
+    # without x permission: `Path.is_file` and `is_dir` raise), or making a file there.
     import tempfile
 
     monkeypatch.setenv("KG_HOME", str(tmp_path))
+    (tmp_path / "dist").mkdir()
+    (tmp_path / "imports").mkdir()
 
     def denied(*args, **kwargs):  # type: ignore[no-untyped-def]
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(tempfile, "mkstemp", denied)
-    monkeypatch.setattr(tempfile, "mkdtemp", denied)
+    if refuse == "search":
+        for name in ("is_file", "is_dir"):
+            real = getattr(Path, name)
+
+            def look(self: Path, real=real) -> bool:  # type: ignore[no-untyped-def]
+                if self.parent.name in ("dist", "imports") and self.parent.parent == tmp_path:
+                    raise PermissionError(13, "Permission denied", str(self))
+                return bool(real(self))
+
+            monkeypatch.setattr(Path, name, look)
+    else:
+        monkeypatch.setattr(tempfile, "mkstemp", denied)
+        monkeypatch.setattr(tempfile, "mkdtemp", denied)
     landscape = Path(__file__).parent / "fixtures" / "landscape" / "landscape-2024-01-01.yml"
     _one_line_exit_2(
         runner.invoke(cli, ["import", "landscape", str(landscape)]),

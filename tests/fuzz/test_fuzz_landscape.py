@@ -14,6 +14,7 @@ and `category:` markers, no `extra`; 2024: `extra` with quoted dates, `organizat
 from __future__ import annotations
 
 import functools
+import os
 import re
 import shutil
 import tempfile
@@ -47,6 +48,9 @@ MESSAGE_LIMIT = 20_000
 MEMORY_BASE = 64 * 2**20
 MEMORY_PER_BYTE = 60
 
+
+#: A long run (make fuzz) takes longer than the suite's 300 s per test.
+pytestmark = pytest.mark.timeout(0 if os.environ.get("KG_FUZZ_PROFILE") == "long" else 300)
 
 # --- strategies -------------------------------------------------------------------------
 

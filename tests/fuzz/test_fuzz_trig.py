@@ -11,6 +11,7 @@ building (each a second or so) a tenth of that.
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -26,6 +27,9 @@ from kg.build import build
 from kg.cli import cli
 from kg.errors import KgError
 from kg.sources import SourceFile, parse_file
+
+#: A long run (make fuzz) takes longer than the suite's 300 s per test.
+pytestmark = pytest.mark.timeout(0 if os.environ.get("KG_FUZZ_PROFILE") == "long" else 300)
 
 PREFIXES = """@prefix eco: <https://w3id.org/container-kg/ontology#> .
 @prefix kg: <https://w3id.org/container-kg/id/> .
