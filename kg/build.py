@@ -8,7 +8,7 @@ that later commands open (:func:`kg.store.open_dist`).
 
 Publication: a reader sees the old build or the new one, never a mix, whenever a build stops::
 
-    dist/.lock                         builds into dist/ take turns (flock: kill -9 frees it)
+    dist/.kg-build.lock                builds into dist/ take turns (flock: kill -9 frees it)
     dist/generations/20260101T120000-x/  one whole build: kg.trig kg.nt kg.nq kg.oxigraph/
                                          manifest.json
     dist/current -> generations/20260101T120000-x      switched by one rename
@@ -66,7 +66,7 @@ OUTPUT_NAMES = frozenset(
     {*(f"kg.{suffix}" for suffix, _ in RDF_FORMATS.values()), COPY_DIR, MANIFEST}
 )
 #: Builds into one folder take turns on this lock file (it holds the writer's process id).
-LOCK_FILE = ".lock"
+LOCK_FILE = ".kg-build.lock"
 #: A generation being written is named so until it is complete.
 PARTIAL = ".partial-"
 
@@ -231,14 +231,11 @@ def _remove_leftovers(out: Path) -> None:
     if generations.is_dir():
         for path in generations.glob(f"{PARTIAL}*"):
             remove_tree(path)
+    # Only the names a build makes (`.kg.nq.*.tmp`, `.current.*.tmp`, `.kg.oxigraph.old-*`):
+    # --out may name a folder that holds other people's hidden files.
+    ours = tuple(f".{name}." for name in (*OUTPUT_NAMES, CURRENT))
     for path in out.glob(".*"):
-        if path.name == LOCK_FILE:
-            continue
-        if (
-            path.name.endswith(".tmp")
-            or ".old-" in path.name
-            or path.name.startswith(f".{COPY_DIR}.")
-        ):
+        if path.name.startswith(ours):
             remove_tree(path)
 
 

@@ -227,7 +227,9 @@ def reader_view(dist: Path) -> int | None:
 
 def leftovers(dist: Path) -> list[str]:
     """What a finished build should not leave: temporary files and partial generations."""
-    names = [p.name for p in dist.iterdir() if p.name.startswith(".") and p.name != ".lock"]
+    names = [
+        p.name for p in dist.iterdir() if p.name.startswith(".") and p.name != kgbuild.LOCK_FILE
+    ]
     names += [p.name for p in (dist / "generations").iterdir() if p.name.startswith(".")]
     return names
 
@@ -408,13 +410,14 @@ def test_a_build_of_before_generations_is_read_and_then_replaced_whole(tmp_path:
     shutil.rmtree(out / "generations")
     (out / ".kg.nq.abc123.tmp").write_text("half")
     (out / ".kg.oxigraph.xyz").mkdir()
+    (out / ".someone-elses.tmp").write_text("not ours")
     old = open_dist(out).quad_count()
     assert old > 0 and current_build(out) == out
     result = _build(out, _one_file_data(tmp_path, DATA_B))
     assert reader_view(out) == result.store.quad_count() != old
     assert all((out / name).is_symlink() for name in USUAL)
     assert not (out / "kg.ttl").exists()  # of the old build: it would mix two builds
-    assert leftovers(out) == []
+    assert leftovers(out) == [".someone-elses.tmp"]  # what the build did not make, it keeps
 
 
 def test_only_the_current_and_the_previous_build_are_kept(tmp_path: Path) -> None:
