@@ -963,3 +963,22 @@ def test_the_importer_never_writes_what_the_build_cannot_parse(
     with pytest.raises(DataError, match="cannot read"):
         import_landscape(ERA_2024, out_dir=tmp_path / "imports", curated=CuratedIndex())
     assert not (tmp_path / "imports").exists()
+
+
+def test_a_guide_and_the_overrides_are_read_as_plain_data_too(tmp_path: Path) -> None:
+    from kg.importers.landscape import read_guide
+    from kg.importers.landscape.linking import load_overrides
+
+    guide = write(
+        tmp_path,
+        'categories:\n  - category: Runtime\n    content: "What\\0 it is"\n',
+        name="guide-2026-01-02.yml",
+    )
+    with pytest.raises(LandscapeFormatError, match="Runtime: `content` holds the control"):
+        read_guide(guide)
+    aliased = write(tmp_path, "x: &x Runtime\ncategories:\n  - category: *x\n", name="guide.yml")
+    with pytest.raises(SourceSyntaxError, match="alias"):
+        read_guide(aliased)
+    overrides = write(tmp_path, "items:\n  Widget: kg:a\n  Widget: kg:b\n", name="overrides.yaml")
+    with pytest.raises(SourceSyntaxError, match="the key `Widget` appears twice"):
+        load_overrides(overrides)
