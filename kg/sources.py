@@ -83,6 +83,16 @@ def parse_file(source: SourceFile) -> Iterator[Quad]:
         raise
     except OSError as exc:
         raise DataError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+    except MemoryError as exc:
+        if "buffer maximal size" not in str(exc):
+            raise
+        # The engine reads no single term (a literal, an IRI) over 16 MiB.
+        raise SourceSyntaxError(
+            str(path),
+            None,
+            "a value (a literal or an IRI) is longer than the 16 MiB the engine reads",
+            hint="Shorten it: no fact needs a value that long.",
+        ) from exc
 
 
 def _position(exc: SyntaxError) -> tuple[int | None, int | None]:

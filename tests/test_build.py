@@ -433,3 +433,21 @@ def test_only_the_current_and_the_previous_build_are_kept(tmp_path: Path) -> Non
     assert sorted(p.name for p in (out / "generations").iterdir()) == sorted(
         [second.name, current_build(out).name]
     )
+
+
+def test_a_literal_over_the_engines_16_mib_is_one_line_not_a_traceback(
+    runner: Any, tmp_path: Path
+) -> None:
+    from kg.cli import cli
+
+    path = tmp_path / "big.trig"
+    big = "x" * (16 * 2**20 + 1)
+    path.write_text(
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+        f'<https://example.org/s> {{ <https://example.org/a> rdfs:label "{big}" . }}\n'
+    )
+    result = runner.invoke(cli, ["validate", str(path)])
+    assert result.exit_code == 2 and isinstance(result.exception, SystemExit)
+    assert result.stderr.splitlines()[0] == (
+        f"Error: {path}: a value (a literal or an IRI) is longer than the 16 MiB the engine reads"
+    )
