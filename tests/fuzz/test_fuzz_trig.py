@@ -119,6 +119,8 @@ def statements(draw: st.DrawFn) -> str:
 @st.composite
 def documents(draw: st.DrawFn) -> bytes:
     body = draw(st.lists(statements(), min_size=1, max_size=12))
+    if draw(st.integers(0, 49)) == 0:  # a value longer than the engine reads (16 MiB)
+        body.append(f'    kg:acme rdfs:comment "{"x" * (16 * 2**20 + 1)}" .')
     source = (
         [f'    {SOURCE} a eco:Source ; dcterms:title "Example news" .']
         if draw(st.booleans())
