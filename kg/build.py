@@ -162,7 +162,7 @@ def write_dist(
             remove_tree(partial)
             raise
         previous = current_build(out)
-        atomic_symlink(out / CURRENT, f"{GENERATIONS}/{final.name}")
+        _make_link(out / CURRENT, f"{GENERATIONS}/{final.name}")
         _link_usual_paths(out, names)
         # The previous build stays a while for readers that opened it; older ones go.
         keep = {final, previous}
@@ -207,21 +207,30 @@ def _link_usual_paths(out: Path, names: list[str]) -> None:
     Made once; a plain file or folder an older build left there becomes the link, and a
     format this build did not write is removed (it would be of another build)."""
     for name in names:
-        link = out / name
-        target = f"{CURRENT}/{name}"
-        if link.is_symlink() and os.readlink(link) == target:
-            continue
-        if link.is_dir() and not link.is_symlink():
-            aside = out / f".{name}.old-{os.getpid()}"
-            os.rename(link, aside)
-            atomic_symlink(link, target)
-            remove_tree(aside)
-        else:
-            atomic_symlink(link, target)
+        _make_link(out / name, f"{CURRENT}/{name}")
     for name in OUTPUT_NAMES - set(names):
         link = out / name
         if link.is_symlink() or link.is_file() or link.is_dir():
             remove_tree(link)
+
+
+def _make_link(link: Path, target: str) -> None:
+    """Make ``link`` a link to ``target`` in one rename. A folder in its place (the flat
+    ``kg.oxigraph/`` of an older build, or ``current/`` in a copy of ``dist/`` made with its
+    links followed) is moved aside first, then removed; meanwhile readers read the plain files
+    beside it (:func:`kg.store.current_build`)."""
+    if link.is_symlink() and os.readlink(link) == target:
+        return
+    if link.is_dir() and not link.is_symlink():
+        aside = link.with_name(f".{link.name}.old-{os.getpid()}")
+        try:
+            os.rename(link, aside)
+        except OSError as exc:
+            raise OutputError(f"cannot replace {link}: {exc.strerror or exc}") from exc
+        atomic_symlink(link, target)
+        remove_tree(aside)
+    else:
+        atomic_symlink(link, target)
 
 
 def _remove_leftovers(out: Path) -> None:

@@ -451,3 +451,15 @@ def test_a_literal_over_the_engines_16_mib_is_one_line_not_a_traceback(
     assert result.stderr.splitlines()[0] == (
         f"Error: {path}: a value (a literal or an IRI) is longer than the 16 MiB the engine reads"
     )
+
+
+def test_a_copy_of_dist_made_with_its_links_followed_reads_and_builds(tmp_path: Path) -> None:
+    built = tmp_path / "dist"
+    _build(built, _one_file_data(tmp_path, DATA_A))
+    copy = tmp_path / "copy"
+    shutil.copytree(built, copy)  # follows links: current/ and kg.trig become plain
+    assert (copy / "current").is_dir() and not (copy / "current").is_symlink()
+    assert open_dist(copy).quad_count() == open_dist(built).quad_count()
+    result = _build(copy, _one_file_data(tmp_path, DATA_B))
+    assert reader_view(copy) == result.store.quad_count()
+    assert (copy / "current").is_symlink() and leftovers(copy) == []
