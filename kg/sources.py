@@ -15,6 +15,7 @@ from kg import resources
 from kg.errors import DataError, SourceSyntaxError
 from kg.namespaces import ONTOLOGY_GRAPH
 from kg.store import DefaultGraph, NamedNode, OxigraphStore, Quad, parse
+from kg.text import middle, one_line
 
 
 @dataclass(frozen=True)
@@ -106,7 +107,8 @@ def _syntax_message(exc: SyntaxError) -> str:
     # The engine prefixes the message with the span; the position is printed separately.
     if text.startswith("Parser error") and ": " in text:
         text = text.split(": ", 1)[1]
-    return text
+    # It quotes the bad token, which may be a whole line of 100,000 characters.
+    return middle(one_line(text), 300)
 
 
 def read_sources(

@@ -52,6 +52,28 @@ def clip(text: str, limit: int = 300) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def middle(text: str, limit: int = 300) -> str:
+    """``text`` cut in the middle to ``limit`` characters: the start and the end stay (an
+    engine's message echoes the bad token between its place and what is wrong with it)."""
+    if len(text) <= limit:
+        return text
+    head = limit * 2 // 5
+    tail = limit - head - 1
+    return f"{text[:head]}…{text[-tail:]}"
+
+
+def bounded(text: str, *, width: int = 2_000, lines: int = 100) -> str:
+    """A message of bounded size whatever it quotes: each line at most ``width`` characters
+    (cut in the middle), at most ``lines`` lines."""
+    parts = text.split("\n")
+    if len(parts) <= lines and all(len(p) <= width for p in parts):
+        return text
+    kept = [middle(p, width) for p in parts[:lines]]
+    if len(parts) > lines:
+        kept.append(f"... and {len(parts) - lines:,} more lines")
+    return "\n".join(kept)
+
+
 def one_line(text: str) -> str:
     """``text`` with every character that breaks a line or moves the cursor (controls, line
     and paragraph separators, bidirectional overrides) written as its escape: a message about

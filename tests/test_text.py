@@ -56,3 +56,13 @@ def test_every_character_xml_forbids_is_replaced(bad: str) -> None:
 def test_a_file_name_from_outside_is_one_line_of_text() -> None:
     name = b"land\nscape\xff\x01.yml".decode("utf-8", "surrogateescape")
     assert file_name(PurePosixPath("/x") / name) == "land scape\ufffd\ufffd.yml"
+
+
+def test_every_error_message_is_bounded_whatever_it_quotes() -> None:
+    from kg.errors import KgError, SourceSyntaxError
+
+    error = SourceSyntaxError("f.trig", 3, "y" * 1_000_000 + " is not valid", column=4)
+    assert len(error.message) <= 2_000 and error.message.endswith(" is not valid")
+    many = KgError("\n".join(f"line {i}" for i in range(1000)), hint="z" * 10_000)
+    assert len(str(many)) < 5_000 and "... and 900 more lines" in str(many)
+    assert KgError("short", hint="do this").message == "short"

@@ -221,3 +221,17 @@ def test_an_impossible_month_outside_the_shapes_is_reported(tmp_path: Path) -> N
 
     found = validate_store(read_sources([*ontology_files(), SourceFile(path, None)]))
     assert "'2021-13' is not a valid xsd:gYearMonth: fix the value" in {v.message for v in found}
+
+
+def test_a_syntax_error_quotes_at_most_an_excerpt_of_the_bad_token(runner, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    # Found by the fuzzer: the engine's message quotes the whole token (here 100,000 bytes).
+    path = tmp_path / "long-token.trig"
+    path.write_text(
+        "@prefix kg: <https://w3id.org/container-kg/id/> .\n"
+        f'<https://example.org/news> {{\n    kg:acme "{"x" * 100_000}" kg:b kg:c .\n}}\n'
+    )
+    result = runner.invoke(cli, ["validate", str(path)])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    first = result.stderr.splitlines()[0]
+    assert first.startswith(f"Error: {path}:3:") and first.endswith("is not a valid predicate")
+    assert len(first) < 400

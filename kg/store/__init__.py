@@ -33,6 +33,7 @@ from kg.store.answer import Answer
 from kg.store.base import Store, with_merge
 from kg.store.oxigraph import RDF_FORMATS, OxigraphStore, parse, serialize
 from kg.store.remote import SparqlStore
+from kg.text import middle
 
 __all__ = [
     "RDF_FORMATS",
@@ -143,7 +144,7 @@ def open_dist(dist: Path) -> OxigraphStore:
         text = str(exc.msg or exc)
         if text.startswith("Parser error") and ": " in text:  # the position is given apart
             text = text.split(": ", 1)[1]
-        raise SourceSyntaxError(str(reload), line, text, hint=damaged) from exc
+        raise SourceSyntaxError(str(reload), line, middle(text, 300), hint=damaged) from exc
     except (OSError, ValueError, MemoryError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         raise DataError(f"cannot read {reload}: {reason}", hint=damaged) from exc
