@@ -72,6 +72,15 @@ class KgGroup(click.Group):
         except KeyboardInterrupt:
             click.echo("interrupted", err=True)
             ctx.exit(130)
+        except OSError as exc:
+            # The environment, not the data or the program: a file or folder that cannot be
+            # read or written (permissions, a full disk, a file where a folder must be).
+            if isinstance(exc, BrokenPipeError):
+                raise
+            where = f"{exc.filename}: " if exc.filename else ""
+            click.secho(f"Error: {where}{exc.strerror or exc}", fg="red", err=True)
+            click.echo("Check the path and its permissions, then try again.", err=True)
+            ctx.exit(2)
 
 
 def note(message: str) -> None:
@@ -188,6 +197,7 @@ def build(formats: tuple[str, ...], out: Path | None, no_validate: bool, store: 
         formats=formats or ("trig", "nt"),
         validate=not no_validate,
         target=target,
+        note=note,
     )
     s = result.seconds
     click.echo(
@@ -928,7 +938,7 @@ def export(
     """
     graph = open_graph(store, as_of).to_networkx(view, include_schema=include_schema)
     target = out or Path(f"{view}.{EXPORTS[fmt]}")
-    files = export_view(graph, target, fmt)
+    files = export_view(graph, target, fmt, note=note)
     click.echo(
         f"wrote {', '.join(str(f) for f in files)}: {graph.number_of_nodes():,} nodes, "
         f"{graph.number_of_edges():,} edges"

@@ -18,6 +18,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from kg.text import bounded
+
 
 class KgError(Exception):
     """Base class of the errors a user can cause and fix."""
@@ -25,9 +27,11 @@ class KgError(Exception):
     exit_code = 1
 
     def __init__(self, message: str, *, hint: str | None = None) -> None:
+        # Messages quote input (a token, a value): their size is bounded whatever it holds.
+        message = bounded(message)
         super().__init__(message)
         self.message = message
-        self.hint = hint
+        self.hint = hint if hint is None else bounded(hint)
 
     def __str__(self) -> str:
         return self.message if not self.hint else f"{self.message}\n{self.hint}"

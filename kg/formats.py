@@ -32,6 +32,7 @@ from kg.errors import UsageError
 from kg.namespaces import PREFIXES, XSD, shorten
 from kg.store import Answer
 from kg.store.terms import to_ox
+from kg.text import forbidden_in_xml, xml_safe
 
 if TYPE_CHECKING:
     from rdflib.term import Node
@@ -167,10 +168,11 @@ def _rdflib_result(answer: Answer, fmt: str) -> str:
     if answer.kind == "ASK":
         result.askAnswer = bool(answer.boolean)
     else:
+        term = _xml_term if fmt == "xml" else (lambda t: t)
         result.vars = [Variable(v) for v in answer.vars]
         result.bindings = [
             {
-                Variable(v): cast(Identifier, t)
+                Variable(v): cast(Identifier, term(t))
                 for v, t in zip(answer.vars, row, strict=True)
                 if t is not None
             }
@@ -180,6 +182,16 @@ def _rdflib_result(answer: Answer, fmt: str) -> str:
     result.serialize(buf, format=fmt, encoding="utf-8")
     text = buf.getvalue().decode("utf-8")
     return text if text.endswith("\n") else text + "\n"
+
+
+def _xml_term(term: Node) -> Node:
+    """A term XML 1.0 can carry: a literal's characters that it cannot (NUL and most other
+    C0 controls) become U+FFFD (:func:`kg.text.xml_safe`); JSON keeps them as they are."""
+    from rdflib import Literal
+
+    if isinstance(term, Literal) and forbidden_in_xml(str(term)):
+        return Literal(xml_safe(str(term)), lang=term.language, datatype=term.datatype)
+    return term
 
 
 def tsv(answer: Answer) -> str:

@@ -15,6 +15,7 @@ from kg import resources
 from kg.errors import DataError, SourceSyntaxError
 from kg.namespaces import ONTOLOGY_GRAPH
 from kg.store import DefaultGraph, NamedNode, OxigraphStore, Quad, parse
+from kg.text import middle, one_line
 
 
 @dataclass(frozen=True)
@@ -83,6 +84,16 @@ def parse_file(source: SourceFile) -> Iterator[Quad]:
         raise
     except OSError as exc:
         raise DataError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+    except MemoryError as exc:
+        if "buffer maximal size" not in str(exc):
+            raise
+        # The engine reads no single term (a literal, an IRI) over 16 MiB.
+        raise SourceSyntaxError(
+            str(path),
+            None,
+            "a value (a literal or an IRI) is longer than the 16 MiB the engine reads",
+            hint="Shorten it: no fact needs a value that long.",
+        ) from exc
 
 
 def _position(exc: SyntaxError) -> tuple[int | None, int | None]:
@@ -96,7 +107,8 @@ def _syntax_message(exc: SyntaxError) -> str:
     # The engine prefixes the message with the span; the position is printed separately.
     if text.startswith("Parser error") and ": " in text:
         text = text.split(": ", 1)[1]
-    return text
+    # It quotes the bad token, which may be a whole line of 100,000 characters.
+    return middle(one_line(text), 300)
 
 
 def read_sources(

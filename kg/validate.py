@@ -8,11 +8,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kg import resources
+from kg.dates import DATATYPES, DATE_TYPES, is_valid, lexical
 from kg.errors import SourceSyntaxError
 from kg.namespaces import RDFS, SH, shorten
 from kg.sources import SourceFile, curated_files, parse_file
+from kg.store import Literal as StoreLiteral
 from kg.store import Quad, Store, Triple
-from kg.store.terms import from_ox
+from kg.store.terms import XSD_STRING, from_ox
+from kg.text import excerpt
 
 if TYPE_CHECKING:
     from rdflib import Graph
@@ -60,8 +63,12 @@ def load_shapes(path: Path | None = None) -> Graph:
     return graph
 
 
-def validate_graph(data: Graph, shapes: Graph) -> list[Violation]:
-    """Validate ``data`` (which must contain the ontology: targets use rdfs:subClassOf)."""
+def validate_graph(
+    data: Graph, shapes: Graph, *, literals: Iterable[IllTyped] = ()
+) -> list[Violation]:
+    """Validate ``data`` (which must contain the ontology: targets use rdfs:subClassOf).
+    ``literals`` (:func:`ill_typed`) are violations too, each saying what is wrong with its
+    value; a shape's result about the same value is left out (it says less)."""
     import pyshacl
     from rdflib import Literal, URIRef
 
@@ -88,13 +95,64 @@ def validate_graph(data: Graph, shapes: Graph) -> list[Violation]:
                 value=None if value is None else str(value),
             )
         )
+    bad = []
+    for lit in literals:
+        name = data.value(URIRef(lit.subject), label)
+        bad.append(
+            Violation(
+                focus=lit.subject,
+                label=str(name) if isinstance(name, Literal) else None,
+                path=lit.predicate,
+                message=f"{excerpt(lit.lexical)} is not a valid {shorten(lit.datatype)}: "
+                "fix the value",
+                severity="Violation",
+                value=lit.seen_as,
+            )
+        )
+    explained = {(v.focus, v.path, v.value) for v in bad}
+    out = [v for v in out if (v.focus, v.path, v.value) not in explained]
     # Two constraints of one property may share a message: print it once.
-    return sorted(set(out), key=lambda v: (v.focus, v.path or "", v.message))
+    return sorted(set(out) | set(bad), key=lambda v: (v.focus, v.path or "", v.message))
+
+
+@dataclass(frozen=True)
+class IllTyped:
+    """A literal whose text is not a value of its datatype, as the data file wrote it
+    (``lexical``) and as rdflib and pySHACL see it (``seen_as``: rdflib rewrites some)."""
+
+    subject: str
+    predicate: str
+    lexical: str
+    datatype: str
+    seen_as: str
+
+
+def ill_typed(triples: Iterable[Triple | Quad]) -> list[IllTyped]:
+    """Every literal whose text is not a value of its datatype (``"2016-02-30"^^xsd:date``,
+    ``"2021-13"^^xsd:gYearMonth``, ``"many"^^xsd:integer``). rdflib checks each datatype it
+    knows; :mod:`kg.dates` checks dates further (rdflib takes a month 13)."""
+    out = []
+    for t in triples:
+        o = t.object
+        if not isinstance(o, StoreLiteral) or o.language or o.datatype.value == XSD_STRING:
+            continue
+        term = from_ox(o)
+        wrong = bool(getattr(term, "ill_typed", False))
+        datatype = o.datatype.value
+        if datatype in DATE_TYPES and not wrong:
+            day = lexical(o.value)
+            wrong = day is None or not is_valid(day) or DATATYPES.get(len(day)) != datatype
+        if wrong:
+            out.append(
+                IllTyped(str(from_ox(t.subject)), t.predicate.value, o.value, datatype, str(term))
+            )
+    return out
 
 
 def validate_store(store: Store, *, shapes: Path | None = None) -> list[Violation]:
     """Validate everything in a store against the project's shapes."""
-    return validate_graph(union_graph(store.triples()), load_shapes(shapes))
+    triples = list(store.triples())
+    return validate_graph(union_graph(triples), load_shapes(shapes), literals=ill_typed(triples))
 
 
 def validate_files(paths: Iterable[Path], *, shapes: Path | None = None) -> list[Violation]:
@@ -108,5 +166,8 @@ def validate_files(paths: Iterable[Path], *, shapes: Path | None = None) -> list
         default = None if path.suffix == ".trig" else path.resolve().as_uri()
         own.extend(parse_file(SourceFile(path, default)))
     subjects = {str(q.subject.value) for q in own if not isinstance(q.subject, Triple)}
-    violations = validate_graph(union_graph([*context, *own]), load_shapes(shapes))
+    everything = [*context, *own]
+    violations = validate_graph(
+        union_graph(everything), load_shapes(shapes), literals=ill_typed(everything)
+    )
     return [v for v in violations if v.focus in subjects]

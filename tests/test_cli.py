@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 import pytest
+from click.testing import CliRunner, Result
 
 from kg.cli import cli
 
@@ -146,3 +147,103 @@ def test_stats_counts_events_per_type_and_year_and_sources_per_kind(kg_graph, ho
     assert result.exit_code == 0
     assert "dated events per type and year" in result.stdout and "sources per kind" in result.stdout
     assert "Acquisition" in result.stdout
+
+
+# --- the environment (issue 16): one line with the path, exit 2, never a traceback ----------
+
+
+def _one_line_exit_2(result: Result, *phrases: str) -> None:
+    assert result.exit_code == 2, result.output
+    assert isinstance(result.exception, SystemExit)  # a KgError or OSError, turned into a line
+    assert "Traceback" not in result.output
+    first = result.output.splitlines()[0]
+    assert first.startswith("Error: ")
+    for phrase in phrases:
+        assert phrase in first, first
+
+
+def test_a_file_where_a_folder_must_be(
+    runner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv("KG_HOME", str(blocker))
+    landscape = Path(__file__).parent / "fixtures" / "landscape" / "landscape-2024-01-01.yml"
+    _one_line_exit_2(runner.invoke(cli, ["build", "--no-validate"]), str(blocker / "dist"))
+    _one_line_exit_2(
+        runner.invoke(cli, ["import", "landscape", str(landscape)]), str(blocker / "imports")
+    )
+    monkeypatch.setenv("KG_HOME", str(tmp_path))
+    _one_line_exit_2(
+        runner.invoke(cli, ["build", "--no-validate", "--out", str(blocker)]), str(blocker)
+    )
+
+
+@pytest.mark.parametrize("refuse", ["search", "create"])
+def test_an_unwritable_folder(
+    refuse: str, runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The tests run as root, whom no permission stops: the refusal is simulated where the
+    # system call would fail for another user: looking into dist/ or imports/ (a folder
+    # without x permission: `Path.is_file` and `is_dir` raise), or making a file there.
+    import tempfile
+
+    monkeypatch.setenv("KG_HOME", str(tmp_path))
+    (tmp_path / "dist").mkdir()
+    (tmp_path / "imports").mkdir()
+
+    def denied(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise PermissionError(13, "Permission denied")
+
+    if refuse == "search":
+        for name in ("is_file", "is_dir"):
+            real = getattr(Path, name)
+
+            def look(self: Path, real=real) -> bool:  # type: ignore[no-untyped-def]
+                if self.parent.name in ("dist", "imports") and self.parent.parent == tmp_path:
+                    raise PermissionError(13, "Permission denied", str(self))
+                return bool(real(self))
+
+            monkeypatch.setattr(Path, name, look)
+    else:
+        monkeypatch.setattr(tempfile, "mkstemp", denied)
+        monkeypatch.setattr(tempfile, "mkdtemp", denied)
+    landscape = Path(__file__).parent / "fixtures" / "landscape" / "landscape-2024-01-01.yml"
+    _one_line_exit_2(
+        runner.invoke(cli, ["import", "landscape", str(landscape)]),
+        str(tmp_path / "imports"),
+        "Permission denied",
+    )
+    _one_line_exit_2(
+        runner.invoke(cli, ["build", "--no-validate"]), str(tmp_path / "dist"), "Permission denied"
+    )
+
+
+def test_a_damaged_build_is_one_line(
+    runner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    import shutil
+
+    from kg.store import current_build
+
+    monkeypatch.setenv("KG_HOME", str(tmp_path))
+    monkeypatch.delenv("KG_STORE", raising=False)
+    assert runner.invoke(cli, ["build", "--no-validate"]).exit_code == 0
+    folder = current_build(tmp_path / "dist")
+    shutil.rmtree(folder / "kg.oxigraph")
+    (folder / "kg.nq").write_text("<https://a.example/> garbage\n")
+    result = runner.invoke(cli, ["stats"])
+    _one_line_exit_2(result, "kg.nq:1:")
+    assert "run `kg build` again" in result.output
+
+
+def test_any_other_os_error_is_one_line_too(
+    runner, monkeypatch: pytest.MonkeyPatch, home: Path
+) -> None:  # type: ignore[no-untyped-def]
+    from kg import graph
+
+    def unreadable(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise PermissionError(13, "Permission denied", "/somewhere/kg.nq")
+
+    monkeypatch.setattr(graph.KnowledgeGraph, "open", unreadable)
+    _one_line_exit_2(runner.invoke(cli, ["stats"]), "/somewhere/kg.nq: Permission denied")

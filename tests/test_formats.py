@@ -294,3 +294,19 @@ def test_a_wide_table_fits_the_terminal() -> None:
     assert all(len(line) <= 80 for line in wide.splitlines())
     assert "…" in wide and "Docker" in wide
     assert table(["a"], [["b"]], width=80) == table(["a"], [["b"]])
+
+
+def test_xml_results_of_characters_xml_cannot_carry_parse_everywhere() -> None:
+    # The probe: a NUL in a literal made `kg query --format xml` write what no parser reads.
+    bad = Literal("nul\x00 esc\x1b ok\t", lang="en")
+    answer = Answer("SELECT", vars=["v", "w"], rows=[(bad, Literal("x\x01", datatype=XSD.token))])
+    text = render(answer, "xml")
+    ET.fromstring(text.encode("utf-8"))
+    parsed = Result.parse(io.BytesIO(text.encode("utf-8")), format="xml")
+    (row,) = parsed.bindings
+    assert row[parsed.vars[0]] == Literal("nul\ufffd esc\ufffd ok\t", lang="en")
+    assert row[parsed.vars[1]] == Literal("x\ufffd", datatype=XSD.token)
+    records = render_records(["v"], [["a\x00b"]], "xml")
+    ET.fromstring(records.encode("utf-8"))
+    # JSON keeps the characters: it can carry them.
+    assert json.loads(render(answer, "json"))["results"]["bindings"][0]["v"]["value"] == str(bad)

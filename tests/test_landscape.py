@@ -717,3 +717,268 @@ def test_real_2026_builds_conforms_and_answers_the_essay_question(
     answer = run(result.store, text)
     rows = {(str(r[0]), str(r[1])) for r in answer.rows}
     assert (kg("kubernetes"), kg("google")) in rows  # the essay: Google's Kubernetes
+
+
+# --- hostile input (issue 16): each attack of the probe, then the defence that stops the kind --
+
+ONE_ITEM = """landscape:
+  - name: Runtime
+    subcategories:
+      - name: Container Runtime
+        items:
+          - name: Boom
+            homepage_url: https://boom.example/
+{extra}"""
+
+
+def write(tmp_path: Path, text: str | bytes, name: str = "landscape-2026-01-01.yml") -> Path:
+    path = tmp_path / name
+    path.write_bytes(text.encode() if isinstance(text, str) else text)
+    return path
+
+
+def refused(path: Path, tmp_path: Path) -> Exception:
+    """The import's error (it must fail), after checking that nothing was written."""
+    out = tmp_path / "imports"
+    with pytest.raises((LandscapeFormatError, SourceSyntaxError)) as info:
+        import_landscape(path, out_dir=out, curated=CuratedIndex())
+    assert not out.exists()
+    return info.value
+
+
+def peak_bytes(action: Any) -> int:
+    import tracemalloc
+
+    tracemalloc.start()
+    try:
+        action()
+    except Exception:  # the error is checked by the caller
+        pass
+    finally:
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+    return peak
+
+
+def test_an_alias_bomb_is_refused_in_one_short_line(tmp_path: Path) -> None:
+    # The probe's file: a few hundred bytes whose date field is 9^8 copies of "lol" deep.
+    levels = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    for prev, name in zip("abcdefg", "bcdefgh", strict=True):
+        levels.append(f"{name}: &{name} [{','.join(['*' + prev] * 9)}]")
+    text = "\n".join(levels) + "\n" + ONE_ITEM.format(extra="            extra: {accepted: *h}")
+    path = write(tmp_path, text)
+    assert len(text) < 1000
+    error = refused(path, tmp_path)
+    assert "alias" in str(error) and ":1:" in str(error)
+    assert len(str(error)) < 300
+    assert peak_bytes(lambda: read_landscape(path)) < 5_000_000
+
+
+def test_many_aliases_of_a_large_string_are_refused_without_expanding(tmp_path: Path) -> None:
+    big = "x" * 1_000_000
+    items = "\n".join(
+        f"          - name: Item {i}\n            homepage_url: https://i{i}.example/\n"
+        f"            description: *big"
+        for i in range(2000)
+    )
+    text = f"big: &big {big}\n" + ONE_ITEM.format(extra="").rstrip("\n") + "\n" + items + "\n"
+    path = write(tmp_path, text)
+    error = refused(path, tmp_path)
+    assert "alias" in str(error) and len(str(error)) < 300
+    assert peak_bytes(lambda: read_landscape(path)) < 30_000_000  # the file is 1.2 MB
+
+
+def test_a_huge_value_is_shown_as_an_excerpt(tmp_path: Path) -> None:
+    path = write(
+        tmp_path, ONE_ITEM.format(extra=f"            extra: {{accepted: {'9' * 100_000}x}}")
+    )
+    error = refused(path, tmp_path)
+    assert "`extra.accepted` must be a date" in str(error)
+    assert "(100,001 characters)" in str(error) and len(str(error)) < 800
+
+
+def test_every_message_line_is_bounded_whatever_the_names(tmp_path: Path) -> None:
+    name = "N" * 400  # under the name limit: a legal name, so it is the place of the problem
+    items = "\n".join(
+        f"          - name: {name}{i}\n            homepage_url: 12" for i in range(40)
+    )
+    text = ONE_ITEM.format(extra="").rstrip("\n") + "\n" + items + "\n"
+    error = refused(write(tmp_path, text), tmp_path)
+    lines = str(error).splitlines()
+    assert "40 problems" in lines[0] and "... and 15 more" in str(error)
+    assert max(len(line) for line in lines) < 600
+
+
+@pytest.mark.parametrize("value", ["2021-02-30", "'2021-02-30'", "2021-13-01", '"2021-13-01"'])
+def test_an_impossible_date_quoted_or_not_is_one_problem(value: str, tmp_path: Path) -> None:
+    path = write(
+        tmp_path, ONE_ITEM.format(extra=f"            extra:\n              accepted: {value}")
+    )
+    error = refused(path, tmp_path)
+    plain = value.strip("'\"")
+    assert f"Runtime / Container Runtime / Boom: `extra.accepted` '{plain}' is not a real date" in (
+        str(error)
+    )
+
+
+def test_an_impossible_date_in_the_cli_import_and_diff_is_one_line_exit_2(
+    runner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("KG_HOME", str(tmp_path))
+    path = write(
+        tmp_path, ONE_ITEM.format(extra="            extra:\n              accepted: 2021-02-30")
+    )
+    for args in (
+        ["import", "landscape", str(path)],
+        ["diff", "landscape", str(ERA_2026), str(path)],
+    ):
+        result = runner.invoke(cli, args)
+        assert result.exit_code == 2, result.output
+        assert "Traceback" not in result.output and result.exception is not None
+        assert isinstance(result.exception, SystemExit)
+        assert "'2021-02-30' is not a real date" in result.output
+
+
+def test_a_date_with_a_time_of_day_keeps_its_day(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        ONE_ITEM.format(extra="            extra:\n              accepted: 2021-02-03T10:00:00Z"),
+    )
+    (item,) = read_landscape(path).items
+    assert item.dates == (("accepted", "2021-02-03"),)
+
+
+def test_duplicate_keys_are_refused_with_their_lines(tmp_path: Path) -> None:
+    text = ONE_ITEM.format(extra="            homepage_url: https://other.example/\n")
+    error = refused(write(tmp_path, text), tmp_path)
+    assert isinstance(error, SourceSyntaxError) and error.line == 8
+    assert "the key `homepage_url` appears twice in one mapping (also at line 7)" in str(error)
+
+
+def test_a_name_twice_in_one_subcategory_is_refused_even_when_listed_before_elsewhere(
+    tmp_path: Path,
+) -> None:
+    text = """landscape:
+  - name: A
+    subcategories:
+      - name: First
+        items:
+          - {name: Thrice, homepage_url: 'https://one.example/'}
+      - name: Second
+        items:
+          - {name: Thrice, homepage_url: 'https://two.example/'}
+          - {name: Thrice, homepage_url: 'https://three.example/'}
+"""
+    error = refused(write(tmp_path, text), tmp_path)
+    assert "A / Second / Thrice: this name appears twice in one subcategory" in str(error)
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase"),
+    [
+        ('"a\\0b"', "control character U+0000"),
+        ('"a\\x1bb"', "control character U+001B"),
+        ('"\\ud800"', "not valid YAML"),  # a lone surrogate: never reaches the graph
+        ("x" * 70_000, "70,000 characters long"),
+    ],
+)
+def test_text_the_build_cannot_take_is_refused_at_import(
+    text: str, phrase: str, tmp_path: Path
+) -> None:
+    path = write(tmp_path, ONE_ITEM.format(extra=f"            description: {text}"))
+    error = refused(path, tmp_path)
+    assert phrase in str(error)
+
+
+def test_a_literal_over_the_engines_16_mib_is_refused_at_import(tmp_path: Path) -> None:
+    path = write(
+        tmp_path, ONE_ITEM.format(extra=f"            description: {'x' * (16 * 2**20 + 1)}")
+    )
+    error = refused(path, tmp_path)
+    assert "16,777,217 characters long" in str(error) and len(str(error)) < 500
+
+
+def test_what_imports_builds_line_breaks_of_every_kind_and_upper_case_schemes(
+    tmp_path: Path,
+) -> None:
+    description = "one\u2028two\u2029three\x85four\rfive\tsix"
+    text = ONE_ITEM.replace("https://boom.example/", "HTTPS://Boom.example/").format(
+        extra=f"            description: {json.dumps(description)}\n"
+        "            repo_url: HTTP://github.com/boom/boom"
+    )
+    out = tmp_path / "imports"
+    report = import_landscape(write(tmp_path, text), out_dir=out, curated=CuratedIndex())
+    store = load(report.output)
+    (boom,) = subjects(store, RDFS + "label", ox.Literal("Boom"))
+    assert objects(store, boom, ECO + "description") == {description}
+    assert objects(store, boom, ECO + "homepage") == {"https://Boom.example/"}
+    assert objects(store, boom, ECO + "repository") == {"http://github.com/boom/boom"}
+    data = tmp_path / "data"
+    data.mkdir()
+    shutil.copy(resources.data_dir() / "essay-2015.trig", data)
+    result = build(out=tmp_path / "dist", data=data, imports=out, formats=("trig",))
+    assert result.violations == []
+
+
+def test_a_file_name_with_a_line_break_stays_in_its_comment(tmp_path: Path) -> None:
+    path = write(tmp_path, ONE_ITEM.format(extra=""), name="land\nscape\u2028-2026-01-01.yml")
+    report = import_landscape(path, out_dir=tmp_path / "imports", curated=CuratedIndex())
+    assert len(list(parse_file(SourceFile(report.output, None)))) > 10
+
+
+def test_a_truncated_file_is_imported_with_a_warning(tmp_path: Path) -> None:
+    out = tmp_path / "imports"
+    full = import_landscape(ERA_2026, out_dir=out, curated=CuratedIndex(), as_of="2026-01-01")
+    assert not any("fewer than" in w for w in full.warnings)
+    # Cut after the first category: still valid YAML, a third of the items.
+    text = ERA_2026.read_text()
+    cut = text[: text.index("  - category:\n    name: Runtime")]
+    short = write(tmp_path, cut, name="landscape-2026-01-01-cut.yml")
+    again = import_landscape(short, out_dir=out, curated=CuratedIndex(), as_of="2026-01-01")
+    (warning,) = [w for w in again.warnings if "fewer than" in w]
+    assert f"{again.items} items" in warning and f"the {full.items} of" in warning
+    assert "cncf-landscape-2026-01-01.trig" in warning and "cut short" in warning
+    # A later snapshot compares with the latest earlier one.
+    import_landscape(ERA_2026, out_dir=out, curated=CuratedIndex(), as_of="2026-01-01")
+    later = import_landscape(short, out_dir=out, curated=CuratedIndex(), as_of="2026-02-01")
+    assert any("fewer than" in w for w in later.warnings)
+    # A snapshot older than every import has nothing to compare with.
+    older = import_landscape(short, out_dir=out, curated=CuratedIndex(), as_of="2020-01-01")
+    assert not any("fewer than" in w for w in older.warnings)
+
+
+def test_the_importer_never_writes_what_the_build_cannot_parse(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kg.errors import DataError
+    from kg.importers.landscape import snapshot
+
+    # A serialiser bug of the kind issue 16 found (lines split inside a literal) is caught.
+    real = snapshot.serialize_trig
+    monkeypatch.setattr(
+        snapshot,
+        "serialize_trig",
+        lambda quads, header: real(quads, header).replace(b'" .', b"\n.", 1),
+    )
+    with pytest.raises(DataError, match="cannot read"):
+        import_landscape(ERA_2024, out_dir=tmp_path / "imports", curated=CuratedIndex())
+    assert not (tmp_path / "imports").exists()
+
+
+def test_a_guide_and_the_overrides_are_read_as_plain_data_too(tmp_path: Path) -> None:
+    from kg.importers.landscape import read_guide
+    from kg.importers.landscape.linking import load_overrides
+
+    guide = write(
+        tmp_path,
+        'categories:\n  - category: Runtime\n    content: "What\\0 it is"\n',
+        name="guide-2026-01-02.yml",
+    )
+    with pytest.raises(LandscapeFormatError, match="Runtime: `content` holds the control"):
+        read_guide(guide)
+    aliased = write(tmp_path, "x: &x Runtime\ncategories:\n  - category: *x\n", name="guide.yml")
+    with pytest.raises(SourceSyntaxError, match="alias"):
+        read_guide(aliased)
+    overrides = write(tmp_path, "items:\n  Widget: kg:a\n  Widget: kg:b\n", name="overrides.yaml")
+    with pytest.raises(SourceSyntaxError, match="the key `Widget` appears twice"):
+        load_overrides(overrides)

@@ -170,3 +170,68 @@ def test_curated_data_conforms() -> None:
 
     store = read_sources(source_files(imports=Path("/nonexistent")))
     assert [str(v) for v in validate_store(store)] == []
+
+
+# --- ill-typed literals (issue 16): a violation of their own, and no library log -------------
+
+ILL_TYPED = """@prefix eco: <https://w3id.org/container-kg/ontology#> .
+@prefix kg: <https://w3id.org/container-kg/id/> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+
+<https://example.org/news> {
+    <https://example.org/news> a eco:Source ; dcterms:title "Example news" ;
+        dcterms:issued "2021-13"^^xsd:gYearMonth .
+    kg:acme a eco:Company ; rdfs:label "Acme" ; eco:source <https://example.org/news> ;
+        eco:foundingDate "2016-02-30"^^xsd:date ; eco:employees "many"^^xsd:integer ;
+        eco:public "yes"^^xsd:boolean .
+}
+"""
+
+
+def test_an_impossible_date_is_its_own_violation_and_nothing_is_logged(tmp_path: Path) -> None:
+    # In a real process: pytest captures logging and warnings, which would hide the noise.
+    import subprocess
+    import sys
+
+    path = tmp_path / "ill-typed.trig"
+    path.write_text(ILL_TYPED)
+    kg = [sys.executable, "-c", "from kg.cli import main; main()"]
+    result = subprocess.run(
+        [*kg, "validate", str(path)], capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 1
+    assert sorted(result.stdout.splitlines()) == [
+        "<https://example.org/news> dcterms:issued: '2021-13' is not a valid xsd:gYearMonth: "
+        "fix the value",
+        "kg:acme (\"Acme\") eco:employees: 'many' is not a valid xsd:integer: fix the value",
+        "kg:acme (\"Acme\") eco:foundingDate: '2016-02-30' is not a valid xsd:date: fix the value",
+        "kg:acme (\"Acme\") eco:public: 'yes' is not a valid xsd:boolean: fix the value",
+    ]
+    assert result.stderr == "4 violations\n"  # no logged traceback, no warning
+
+
+@pytest.mark.filterwarnings("ignore:Parsing weird boolean")
+def test_an_impossible_month_outside_the_shapes_is_reported(tmp_path: Path) -> None:
+    path = tmp_path / "ill-typed.trig"
+    path.write_text(ILL_TYPED)
+    from kg.sources import SourceFile, ontology_files, read_sources
+    from kg.validate import validate_store
+
+    found = validate_store(read_sources([*ontology_files(), SourceFile(path, None)]))
+    assert "'2021-13' is not a valid xsd:gYearMonth: fix the value" in {v.message for v in found}
+
+
+def test_a_syntax_error_quotes_at_most_an_excerpt_of_the_bad_token(runner, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    # Found by the fuzzer: the engine's message quotes the whole token (here 100,000 bytes).
+    path = tmp_path / "long-token.trig"
+    path.write_text(
+        "@prefix kg: <https://w3id.org/container-kg/id/> .\n"
+        f'<https://example.org/news> {{\n    kg:acme "{"x" * 100_000}" kg:b kg:c .\n}}\n'
+    )
+    result = runner.invoke(cli, ["validate", str(path)])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    first = result.stderr.splitlines()[0]
+    assert first.startswith(f"Error: {path}:3:") and first.endswith("is not a valid predicate")
+    assert len(first) < 400

@@ -535,3 +535,29 @@ def test_as_of_on_the_curated_graph(kg_graph: Any) -> None:
     assert now.in_degree(cncf) > 0
     assert cncf not in then or then.in_degree(cncf) == 0
     assert then.number_of_edges() < now.number_of_edges()
+
+
+@pytest.mark.parametrize("fmt", ["graphml", "gexf"])
+def test_export_of_characters_xml_cannot_carry_is_a_file_every_parser_reads(
+    tiny: OxigraphStore, tmp_path: Path, fmt: str
+) -> None:
+    # The probe: a NUL in a label made `kg export --to graphml` write a file no parser reads.
+    import xml.etree.ElementTree as ET
+
+    g = project(tiny, "organizations")
+    g.nodes[t("alpha")]["label"] = "Alpha\x00Inc.\x1b"
+    g.nodes[t("alpha")]["categories"] = ["Stor\x0bage", "Net"]
+    notes: list[str] = []
+    (path,) = export(g, tmp_path / f"orgs.{fmt}", fmt, note=notes.append)
+    ET.parse(path)  # raises on a character XML 1.0 does not allow
+    back = nx.read_graphml(path) if fmt == "graphml" else nx.read_gexf(path)
+    assert back.nodes[t("alpha")]["label"] == "Alpha\ufffdInc.\ufffd"
+    assert back.nodes[t("alpha")]["categories"] == "Stor\ufffdage; Net"
+    assert notes == [
+        f"note: 2 values held characters XML 1.0 cannot carry (U+0000, U+000B): written as "
+        f"U+FFFD in {path} (--to json keeps them)"
+    ]
+    # JSON carries them as they are.
+    (json_path,) = export(g, tmp_path / "orgs.json", "json")
+    data = json.loads(json_path.read_text(encoding="utf-8"))
+    assert "Alpha\x00Inc.\x1b" in {n.get("label") for n in data["nodes"]}

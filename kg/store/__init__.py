@@ -28,11 +28,12 @@ from pathlib import Path
 from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Quad, Triple
 
 from kg import resources
-from kg.errors import NotBuilt, StoreError, UsageError
+from kg.errors import DataError, NotBuilt, SourceSyntaxError, StoreError, UsageError
 from kg.store.answer import Answer
 from kg.store.base import Store, with_merge
 from kg.store.oxigraph import RDF_FORMATS, OxigraphStore, parse, parse_on_empty_store, serialize
 from kg.store.remote import SparqlStore
+from kg.text import middle
 
 __all__ = [
     "RDF_FORMATS",
@@ -46,6 +47,7 @@ __all__ = [
     "SparqlStore",
     "Store",
     "Triple",
+    "current_build",
     "default_spec",
     "open_dist",
     "open_store",
@@ -56,10 +58,14 @@ __all__ = [
 ]
 
 MEMORY = "memory"
-#: What ``kg build`` writes into ``dist/`` that later commands open.
+#: What ``kg build`` writes into each build (a *generation*) that later commands open.
 RELOAD_FILE = "kg.nq"
 COPY_DIR = "kg.oxigraph"
 MANIFEST = "manifest.json"
+#: ``dist/current`` is the link to the published generation, one of ``dist/generations/*``;
+#: ``dist/kg.trig`` and the others are links through it (see :mod:`kg.build`).
+CURRENT = "current"
+GENERATIONS = "generations"
 
 
 def default_spec() -> str:
@@ -97,18 +103,50 @@ def open_store(spec: str | None = None, *, create: bool = False, dist: Path | No
     )
 
 
+def current_build(dist: Path) -> Path:
+    """The folder of the build that ``dist`` publishes now: where ``dist/current`` points,
+    read once, so that every file a reader opens afterwards is of that one build even while
+    another is published. A ``dist`` of before generations (plain files) is its own build.
+    The one place that decides which build a reader reads."""
+    link = dist / CURRENT
+    try:
+        target = os.readlink(link)
+    except FileNotFoundError:
+        return dist
+    except OSError:  # not a link (a folder someone made), or unreadable: read dist itself
+        return dist
+    return dist / target
+
+
 def open_dist(dist: Path) -> OxigraphStore:
-    """The build in ``dist``: its Oxigraph copy opened read-only in place, else its reload file
-    parsed into memory (a copy another engine version wrote, or a damaged one)."""
-    reload = dist / RELOAD_FILE
-    if not reload.is_file():
+    """The build in ``dist`` (:func:`current_build`): its Oxigraph copy opened read-only in
+    place, else its reload file parsed into memory (a copy another engine version wrote, or a
+    damaged one). A damaged or unreadable reload file is a one-line error naming it."""
+    folder = current_build(dist)
+    reload = folder / RELOAD_FILE
+    try:
+        built = reload.is_file()
+    except OSError:
+        built = False
+    if not built:
         raise NotBuilt(f"no built graph in {dist}", hint="Run `kg build` first.")
-    copy = dist / COPY_DIR
+    copy = folder / COPY_DIR
     if copy.is_dir():
         try:
             return OxigraphStore.from_copy(copy)
         except StoreError:
             pass
     store = OxigraphStore()
-    store.load_file(reload, "nq", trusted=True)  # written by kg build
+    damaged = f"The build in {dist} is damaged: run `kg build` again."
+    try:
+        store.load_file(reload, "nq", trusted=True)  # written by kg build
+    except SyntaxError as exc:
+        line = exc.lineno if isinstance(exc.lineno, int) else None
+        text = str(exc.msg or exc)
+        if text.startswith("Parser error") and ": " in text:  # the position is given apart
+            text = text.split(": ", 1)[1]
+        raise SourceSyntaxError(str(reload), line, middle(text, 300), hint=damaged) from exc
+    except (OSError, ValueError, MemoryError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise DataError(f"cannot read {reload}: {reason}", hint=damaged) from exc
     return store

@@ -14,6 +14,8 @@ rdflib.term.URIRef('https://w3id.org/container-kg/id/docker')
 
 from __future__ import annotations
 
+import logging
+import warnings
 from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
@@ -23,6 +25,20 @@ from kg.namespaces import XSD
 
 if TYPE_CHECKING:
     from rdflib.term import Node
+
+
+class _QuietOnUserData(logging.Filter):
+    """rdflib logs a traceback for every literal whose text does not fit its datatype
+    (``"2016-02-30"^^xsd:date``). That is user data, not a fault of the program: `kg validate`
+    reports such a literal as a violation of its own, so the log is dropped."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith("Failed to convert Literal lexical form")
+
+
+logging.getLogger("rdflib.term").addFilter(_QuietOnUserData())
+for _message in ("Parsing weird boolean", "Serializing weird numerical"):
+    warnings.filterwarnings("ignore", message=_message, category=UserWarning)
 
 XSD_STRING = XSD + "string"
 #: Oxigraph answers numbers in canonical form; rdflib keeps the lexical form. Both are

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kg.errors import UsageError
 from kg.io import atomic_write
+from kg.text import forbidden_in_xml, xml_safe
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -18,15 +19,23 @@ EXPORTS: dict[str, str] = {"graphml": "graphml", "gexf": "gexf", "json": "json",
 _LIST_SEPARATOR = "; "
 
 
-def export(graph: nx.MultiDiGraph, path: str | os.PathLike[str], fmt: str) -> list[Path]:
+def export(
+    graph: nx.MultiDiGraph,
+    path: str | os.PathLike[str],
+    fmt: str,
+    *,
+    note: Callable[[str], object] | None = None,
+) -> list[Path]:
     """Write a view to ``path`` in ``fmt`` (:data:`EXPORTS`); returns the files written.
 
     Every attribute is kept; dates are ISO strings. GraphML and GEXF hold no lists or empty
     values, so lists are joined with ``"; "`` and missing values left out; each edge gets a
-    unique id and keeps its multigraph key as the ``key`` attribute. JSON is networkx's
-    node-link form (``nx.node_link_graph`` reads it back). CSV writes the edges to ``path``
-    and the nodes beside it (``NAME-nodes.csv``), with the column names Gephi's spreadsheet
-    import and pandas expect. Each file is written whole or not at all.
+    unique id and keeps its multigraph key as the ``key`` attribute. They are XML 1.0, which
+    cannot carry some characters at all (NUL and most other C0 controls): those are written as
+    U+FFFD (:func:`kg.text.xml_safe`) and ``note`` is told how many values had them. JSON is
+    networkx's node-link form (``nx.node_link_graph`` reads it back). CSV writes the edges to
+    ``path`` and the nodes beside it (``NAME-nodes.csv``), with the column names Gephi's
+    spreadsheet import and pandas expect. Each file is written whole or not at all.
     """
     import json
 
@@ -38,7 +47,14 @@ def export(graph: nx.MultiDiGraph, path: str | os.PathLike[str], fmt: str) -> li
         )
     target = Path(path)
     if fmt in ("graphml", "gexf"):
-        flat = _flat(graph)
+        replaced: list[str] = []
+        flat = _flat(graph, replaced)
+        if replaced and note is not None:
+            note(
+                f"note: {len(replaced):,} value{'s' if len(replaced) != 1 else ''} held "
+                f"characters XML 1.0 cannot carry ({', '.join(sorted(set(replaced))[:5])}): "
+                f"written as U+FFFD in {target} (--to json keeps them)"
+            )
         if fmt == "graphml":
             atomic_write(target, lambda fh: nx.write_graphml(flat, fh))
         else:
@@ -62,18 +78,30 @@ def _scalar(value: Any) -> Any:
     return value
 
 
-def _flat(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
+def _flat(graph: nx.MultiDiGraph, replaced: list[str]) -> nx.MultiDiGraph:
+    """The graph with scalar attributes only, every text XML-safe (``replaced`` gets the
+    first character replaced in each value that had any)."""
     import networkx as nx
 
+    def safe(value: Any) -> Any:
+        value = _scalar(value)
+        if isinstance(value, str) and (bad := forbidden_in_xml(value)):
+            replaced.append(bad)
+            return xml_safe(value)
+        return value
+
+    def attrs(data: dict[str, Any]) -> dict[str, Any]:
+        return {safe(k): safe(v) for k, v in data.items() if v is not None}
+
     flat: nx.MultiDiGraph = nx.MultiDiGraph()
-    flat.graph.update({k: _scalar(v) for k, v in graph.graph.items() if v is not None})
+    flat.graph.update(attrs(graph.graph))
     for node, data in graph.nodes(data=True):
-        flat.add_node(node, **{k: _scalar(v) for k, v in data.items() if v is not None})
+        flat.add_node(safe(node), **attrs(data))
     for i, (u, v, key, data) in enumerate(graph.edges(keys=True, data=True)):
-        attrs = {k: _scalar(x) for k, x in data.items() if x is not None}
-        attrs["key"] = str(key)
+        edge = attrs(data)
+        edge["key"] = safe(str(key))
         # (the stubs type add_edges_from for simple graphs only)
-        flat.add_edges_from([(u, v, f"e{i}", attrs)])  # type: ignore[list-item]
+        flat.add_edges_from([(safe(u), safe(v), f"e{i}", edge)])  # type: ignore[list-item]
     return flat
 
 

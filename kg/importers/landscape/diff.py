@@ -29,6 +29,7 @@ from kg.importers.landscape.mapping import Triples, describe_source, lit, plan, 
 from kg.importers.landscape.read import RIGHTS, Landscape, read_landscape, snapshot_date
 from kg.io import write_if_changed
 from kg.namespaces import DCTERMS, ECO, KG, PROV, RDF, RDFS
+from kg.text import file_name
 
 KINDS = ("added", "removed", "renamed", "moved", "organisation", "maturity")
 
@@ -225,7 +226,8 @@ def emit_changes(
             out.add(iri, PROV + "wasDerivedFrom", s, rank=4)
     header = [
         f"{title}: written by `kg diff landscape --emit`.",
-        f"From {a.path.name} (sha256 {a.sha256}) and {b.path.name} (sha256 {b.sha256}).",
+        f"From {file_name(a.path)} (sha256 {a.sha256}) and {file_name(b.path)} "
+        f"(sha256 {b.sha256}).",
         "Derived events, not sourced facts. Do not edit: run the diff again instead.",
         RIGHTS,
     ]

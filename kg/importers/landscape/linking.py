@@ -34,6 +34,8 @@ from kg.errors import DataError
 from kg.namespaces import KG, expand
 from kg.sources import curated_files, read_sources
 from kg.store import Store
+from kg.text import clip, excerpt
+from kg.yamlfile import load_plain
 
 ORGANIZATION = "organization"
 PRODUCT = "product"
@@ -224,15 +226,14 @@ def overrides_path() -> Path:
 
 def load_overrides(path: Path | None = None) -> Overrides:
     """Read the override table (absent: no overrides)."""
-    import yaml
-
     path = path or overrides_path()
     if not path.is_file():
         return Overrides(path=path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as exc:
-        raise DataError(f"{path}: not valid YAML: {exc}") from exc
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise DataError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+    data = load_plain(raw, str(path)) or {}
     if not isinstance(data, dict):
         raise DataError(f"{path}: expected a mapping with `organizations:` and `items:`")
     out = Overrides(path=path)
@@ -247,7 +248,9 @@ def load_overrides(path: Path | None = None) -> Overrides:
                 )
             iri = value if value == NEW else expand(value) or value
             if iri != NEW and not iri.startswith(("http://", "https://")):
-                raise DataError(f"{path}: {section} / {key}: {value!r} is not an IRI")
+                raise DataError(
+                    f"{path}: {section} / {clip(str(key), 80)}: {excerpt(value)} is not an IRI"
+                )
             k = str(key)
             target[k.lower() if section == "organizations" else name_key(k)] = iri
     return out

@@ -42,6 +42,7 @@ from kg.importers.landscape.read import (
 )
 from kg.namespaces import DCTERMS, ECO, KG, PREFIXES, PROV, RDF, RDFS, SCHEMA, SKOS, XSD
 from kg.store import BlankNode, Literal, NamedNode, Quad, serialize
+from kg.text import clip, excerpt, file_name, one_line
 
 # --- planning: who is who -----------------------------------------------------------------
 
@@ -176,7 +177,7 @@ def plan(
         link = linker.product(name, urls=[u for e in entries for u in (e.homepage, *e.repos) if u])
         if link.status == "matched" and link.iri and index.kinds.get(link.iri) == ORGANIZATION:
             raise DataError(
-                f"the override for item {name!r} names an organisation ({link.iri})",
+                f"the override for item {excerpt(name)} names an organisation ({link.iri})",
                 hint="Item overrides must name products; organisations link by Crunchbase slug.",
             )
         if (
@@ -203,8 +204,10 @@ def plan(
             parent = products.get(entry.parent_project or "")
             if entry.parent_project and parent is None:
                 landscape.warnings.append(
-                    f"{entry.path}: parent_project {entry.parent_project!r} is no item of this "
-                    "file: left out"
+                    one_line(
+                        f"{clip(entry.path, 160)}: parent_project {excerpt(entry.parent_project)} "
+                        "is no item of this file: left out"
+                    )
                 )
             elif (
                 parent is not None and parent is not product and parent.name not in product.parents
@@ -363,7 +366,7 @@ def describe_source(out: Triples, landscape: Landscape, date: str, guide: Guide 
     out.add(s, DCTERMS + "publisher", lit("Cloud Native Computing Foundation"), rank=0)
     out.add(s, DCTERMS + "issued", Literal(date, datatype=_XSD_DATE), rank=0)
     out.add(s, ECO + "sourceKind", KG + "source-dataset", rank=0)
-    out.add(s, SCHEMA + "name", lit(landscape.path.name), rank=0)
+    out.add(s, SCHEMA + "name", lit(file_name(landscape.path)), rank=0)
     out.add(s, SCHEMA + "sha256", lit(landscape.sha256), rank=0)
     out.add(s, DCTERMS + "isVersionOf", LANDSCAPE_HOME, rank=0)
     out.add(s, PROV + "wasDerivedFrom", UPSTREAM, rank=0)
@@ -381,7 +384,7 @@ def describe_source(out: Triples, landscape: Landscape, date: str, guide: Guide 
         out.add(g, ECO + "sourceKind", KG + "source-dataset", rank=0)
         if guide.date:
             out.add(g, DCTERMS + "issued", Literal(guide.date, datatype=_XSD_DATE), rank=0)
-        out.add(g, SCHEMA + "name", lit(guide.path.name), rank=0)
+        out.add(g, SCHEMA + "name", lit(file_name(guide.path)), rank=0)
         out.add(g, SCHEMA + "sha256", lit(guide.sha256), rank=0)
         out.add(g, PROV + "wasDerivedFrom", GUIDE_UPSTREAM, rank=0)
         out.add(g, DCTERMS + "license", LICENSES[0], rank=0)
@@ -508,10 +511,13 @@ def serialize_trig(quads: list[Quad], header: list[str]) -> bytes:
     """TriG with a comment header and the project's prefixes, in a stable order."""
     buf = io.BytesIO()
     serialize(quads, buf, "trig")
-    lines = [f"# {h}" if h else "#" for h in header]
+    # A header line holds a file name, which may hold a line break: each stays one comment.
+    lines = [f"# {' '.join(h.splitlines())}" if h else "#" for h in header]
     lines += [f"@prefix {p}: <{iri}> ." for p, iri in PREFIXES.items()]
     text = "\n".join(lines) + "\n\n"
+    # split("\n"), not splitlines(): a literal may hold U+2028, U+0085 or a form feed, which
+    # splitlines() takes for line ends (and the file would lose them).
     kept = [
-        ln for ln in buf.getvalue().decode("utf-8").splitlines() if not ln.startswith("@prefix ")
+        ln for ln in buf.getvalue().decode("utf-8").split("\n") if not ln.startswith("@prefix ")
     ]
     return (text + "\n".join(kept).strip("\n") + "\n").encode("utf-8")

@@ -39,11 +39,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
-from kg.errors import DataError, LandscapeFormatError, SourceSyntaxError, UsageError
+from kg.errors import DataError, LandscapeFormatError, UsageError
 from kg.importers.landscape.linking import crunchbase_slug, crunchbase_url
 from kg.namespaces import KG
+from kg.text import clip, excerpt, forbidden_in_xml, one_line
+from kg.yamlfile import load_plain
 
 Progress = Callable[[Iterable[Any]], Iterable[Any]]
 
@@ -64,8 +66,17 @@ RIGHTS = (
 )
 _DATE = re.compile(r"(\d{4}-\d{2}-\d{2})")
 _PARTIAL_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+#: A YAML timestamp with a time of day (``2021-02-03T10:00:00Z``): its day is the date.
+_TIMESTAMP = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:[Tt]|[ \t]+)\d{1,2}:\d{2}")
 _URL_SAFE = ":/?#[]@!$&'()*+,;=%~-._"
 MAX_LISTED = 25
+#: The longest name (category, subcategory, item, organisation) and the longest other text
+#: (a description, a URL) an import takes: far above any real entry (64 and 1,360 characters
+#: in 2026), far below what the build's engine reads in one literal (16 MiB).
+MAX_NAME = 500
+MAX_TEXT = 65_536
+#: How much of the place (``category / subcategory / item``) a message shows.
+_PLACE = 160
 
 
 # --- the model ----------------------------------------------------------------------------
@@ -120,31 +131,13 @@ class Landscape:
 
 
 def _load_yaml(path: Path) -> tuple[Any, str]:
-    import yaml
-
+    """The file's plain data (no aliases, no duplicate keys, dates as text: :mod:`kg.yamlfile`)
+    and its sha256."""
     try:
         raw = path.read_bytes()
     except OSError as exc:
         raise DataError(f"{path}: cannot read: {exc.strerror or exc}") from exc
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    try:
-        data = yaml.load(raw, Loader=loader)  # a safe loader: nothing is built or executed
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        problem = getattr(exc, "problem", None) or str(exc)
-        if isinstance(exc, yaml.constructor.ConstructorError):
-            raise SourceSyntaxError(
-                str(path),
-                line,
-                f"refused: {problem}",
-                hint="The file asks for a YAML tag that would build an object; the safe loader "
-                "never does. A landscape.yml holds plain data: remove the tag.",
-            ) from exc
-        raise SourceSyntaxError(
-            str(path), line, f"not valid YAML: {problem}", hint="Fix the YAML syntax there."
-        ) from exc
-    return data, hashlib.sha256(raw).hexdigest()
+    return load_plain(raw, str(path)), hashlib.sha256(raw).hexdigest()
 
 
 def _type_name(value: object) -> str:
@@ -160,7 +153,9 @@ def _type_name(value: object) -> str:
 
 
 class _Checker:
-    """Collects every problem of a file, so that one run lists them all."""
+    """Collects every problem of a file, so that one run lists them all. A message shows the
+    place and at most an excerpt of a value (:func:`kg.text.excerpt`): its size is bounded
+    whatever the file holds."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -168,21 +163,27 @@ class _Checker:
         self.warnings: list[str] = []
 
     def problem(self, where: str, what: str) -> None:
-        self.problems.append(f"{where}: {what}")
+        self.problems.append(f"{clip(one_line(where), _PLACE)}: {clip(one_line(what), 400)}")
 
     def warn(self, where: str, what: str) -> None:
-        self.warnings.append(f"{where}: {what}")
+        self.warnings.append(f"{clip(one_line(where), _PLACE)}: {clip(one_line(what), 400)}")
 
     def text(
-        self, raw: dict[str, Any], key: str, where: str, *, required: bool = False
+        self,
+        raw: dict[str, Any],
+        key: str,
+        where: str,
+        *,
+        required: bool = False,
+        limit: int = MAX_TEXT,
     ) -> str | None:
+        """A text value, stripped; a problem when it is not text, is too long, or holds a
+        character no RDF/XML or GraphML file can carry."""
         if key not in raw or raw[key] is None:
             if required:
                 self.problem(where, f"`{key}` is missing: add `{key}: ...` to this entry")
             return None
         value = raw[key]
-        if isinstance(value, dt.date) and not isinstance(value, bool):
-            return value.isoformat()
         if not isinstance(value, str):
             self.problem(where, f"`{key}` must be text, not {_type_name(value)}: quote it")
             return None
@@ -190,7 +191,25 @@ class _Checker:
         if required and not value:
             self.problem(where, f"`{key}` is empty: give it a value")
             return None
+        if len(value) > limit:
+            self.problem(
+                where,
+                f"`{key}` is {len(value):,} characters long, more than the {limit:,} an import "
+                f"takes: shorten it ({excerpt(value, 30)})",
+            )
+            return None
+        bad = forbidden_in_xml(value)
+        if bad:
+            self.problem(
+                where,
+                f"`{key}` holds the control character {bad}, which RDF/XML and GraphML cannot "
+                "carry: remove it",
+            )
+            return None
         return value or None
+
+    def name(self, raw: dict[str, Any], where: str) -> str | None:
+        return self.text(raw, "name", where, required=True, limit=MAX_NAME)
 
     def url(
         self, raw: dict[str, Any], key: str, where: str, *, required: bool = False
@@ -199,31 +218,50 @@ class _Checker:
         return None if value is None else self.clean_url(value, where, key)
 
     def clean_url(self, value: str, where: str, key: str) -> str | None:
-        if not re.match(r"^https?://[^/\s]", value, re.I):
-            self.warn(where, f"`{key}` {value!r} is not an http(s) address: left out")
+        """An http(s) URL as the graph keeps it: the scheme in lower case (``HTTPS://`` is
+        ``https://``: the shapes and every reader expect that), unsafe characters
+        percent-encoded. Anything else is left out with a warning."""
+        m = re.match(r"^(https?)(://[^/\s].*)$", value, re.I | re.S)
+        if m is None or not _readable_url(value):
+            self.warn(where, f"`{key}` {excerpt(value)} is not an http(s) address: left out")
             return None
-        return quote(value, safe=_URL_SAFE)
+        return quote(m.group(1).lower() + m.group(2), safe=_URL_SAFE)
 
     def date(self, value: object, where: str, key: str) -> str | None:
-        if isinstance(value, dt.datetime):
-            value = value.date()
-        if isinstance(value, dt.date):
-            return value.isoformat()
-        if isinstance(value, str) and _PARTIAL_DATE.match(value.strip()):
-            text = value.strip()
+        """A date as text (YAML timestamps arrive as text, so ``2021-02-30`` quoted or not
+        gives the same problem); a time of day is dropped."""
+        text = value.strip() if isinstance(value, str) else None
+        if isinstance(value, int) and not isinstance(value, bool) and 1000 <= value <= 9999:
+            text = str(value)  # `accepted: 2021`, unquoted: YAML reads a number, meant a year
+        if text is not None and (m := _TIMESTAMP.match(text)):
+            text = m.group(1)
+        if text is not None and _PARTIAL_DATE.match(text):
             try:
                 if len(text) == 10:
                     dt.date.fromisoformat(text)
                 elif len(text) == 7 and not 1 <= int(text[5:]) <= 12:
                     raise ValueError(text)
             except ValueError:
-                self.problem(where, f"`extra.{key}` {value!r} is not a real date: fix it")
+                self.problem(where, f"`extra.{key}` {excerpt(value)} is not a real date: fix it")
                 return None
             return text
         self.problem(
-            where, f"`extra.{key}` must be a date (YYYY-MM-DD), not {value!r}: fix or remove it"
+            where,
+            f"`extra.{key}` must be a date (YYYY-MM-DD, YYYY-MM or YYYY), not {excerpt(value)}: "
+            "fix or remove it",
         )
         return None
+
+
+def _readable_url(url: str) -> bool:
+    """True when the URL has a host and every reader can split it (a ``[`` that opens no IPv6
+    address, or a port that is no number, make ``urlsplit`` raise)."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port that is no number
+    except ValueError:
+        return False
+    return bool(parts.hostname)
 
 
 def read_landscape(path: Path | str) -> Landscape:
@@ -255,7 +293,7 @@ def read_landscape(path: Path | str) -> Landscape:
                 f"must be a mapping with `name:` and `subcategories:`, not {_type_name(raw_cat)}",
             )
             continue
-        cat = check.text(raw_cat, "name", where, required=True)
+        cat = check.name(raw_cat, where)
         if cat is None:
             continue
         if cat in seen_categories:
@@ -280,7 +318,7 @@ def read_landscape(path: Path | str) -> Landscape:
                     f"must be a mapping with `name:` and `items:`, not {_type_name(raw_sub)}",
                 )
                 continue
-            sub = check.text(raw_sub, "name", swhere, required=True)
+            sub = check.name(raw_sub, swhere)
             if sub is None:
                 continue
             if sub in names:
@@ -311,15 +349,17 @@ def read_landscape(path: Path | str) -> Landscape:
                 raw_items.append((cat, sub, ii, raw_item))
         categories.append((cat, names))
     items: list[Item] = []
-    seen: dict[str, tuple[str, str]] = {}
+    seen: dict[str, tuple[str, str]] = {}  # name -> where it is first listed
+    placed: set[tuple[str, str, str]] = set()  # (category, subcategory, name)
     for cat, sub, number, raw in raw_items:
         item = _item(check, cat, sub, number, raw)
         if item is None:
             continue
-        previous = seen.get(item.name)
-        if previous == (cat, sub):
+        if (cat, sub, item.name) in placed:
             check.problem(item.path, "this name appears twice in one subcategory: remove one entry")
             continue
+        placed.add((cat, sub, item.name))
+        previous = seen.get(item.name)
         if previous and not item.member:
             check.warn(
                 item.path,
@@ -350,7 +390,7 @@ def _item(check: _Checker, cat: str, sub: str, number: int, raw: dict[str, Any])
     where = (
         f"{cat} / {sub} / {name if isinstance(name, str) and name.strip() else f'item #{number}'}"
     )
-    name = check.text(raw, "name", where, required=True)
+    name = check.name(raw, where)
     if name is None:
         return None
     where = f"{cat} / {sub} / {name}"
@@ -369,26 +409,32 @@ def _item(check: _Checker, cat: str, sub: str, number: int, raw: dict[str, Any])
     organization = None
     org = raw.get("organization")
     if isinstance(org, dict):
-        organization = check.text(org, "name", where + " / organization")
+        organization = check.text(org, "name", where + " / organization", limit=MAX_NAME)
     elif isinstance(org, str):
-        if crunchbase_slug(org) and not crunchbase:
-            crunchbase = org.strip()
+        text = check.text(raw, "organization", where)
+        if text and crunchbase_slug(text) and not crunchbase:
+            crunchbase = text
     elif org is not None:
         check.problem(
             where, f"`organization` must be a mapping with `name:`, not {_type_name(org)}"
         )
     if crunchbase:
         cb_slug = crunchbase_slug(crunchbase)
+        if cb_slug is not None and (len(cb_slug) > MAX_NAME or forbidden_in_xml(cb_slug)):
+            cb_slug = None  # %00 and the like: a slug names the organisation when it has no name
         if cb_slug is None:
             check.warn(
-                where, f"`crunchbase` {crunchbase!r} is not a Crunchbase organisation URL: left out"
+                where,
+                f"`crunchbase` {excerpt(crunchbase)} is not a Crunchbase organisation URL: "
+                "left out",
             )
         crunchbase = crunchbase_url(cb_slug) if cb_slug else None
     maturity = check.text(raw, "project", where)
     if maturity is not None and maturity not in MATURITIES:
         check.problem(
             where,
-            f"unknown maturity `project: {maturity}`: use one of {', '.join(MATURITIES)}, "
+            f"unknown maturity `project: {clip(maturity, 40)}`: use one of "
+            f"{', '.join(MATURITIES)}, "
             "or leave `project` out",
         )
         maturity = None
@@ -403,7 +449,7 @@ def _item(check: _Checker, cat: str, sub: str, number: int, raw: dict[str, Any])
                 value = check.date(extra[key], where, key)
                 if value:
                     dates.append((key, value))
-        parent = check.text(extra, "parent_project", where)
+        parent = check.text(extra, "parent_project", where, limit=MAX_NAME)
     second = raw.get("second_path")
     second_paths: list[tuple[str, str]] = []
     if second is not None:
@@ -415,7 +461,9 @@ def _item(check: _Checker, cat: str, sub: str, number: int, raw: dict[str, Any])
             for text in second:
                 c, sep, s = text.partition("/")
                 if not sep:
-                    check.problem(where, f"second_path {text!r} must read 'Category / Subcategory'")
+                    check.problem(
+                        where, f"second_path {excerpt(text)} must read 'Category / Subcategory'"
+                    )
                     continue
                 second_paths.append((c.strip(), s.strip()))
     return Item(
@@ -441,7 +489,8 @@ def snapshot_date(path: Path | str, as_of: str | None = None) -> str:
             return dt.date.fromisoformat(as_of.strip()).isoformat()
         except ValueError:
             raise UsageError(
-                f"--as-of {as_of!r} is not a date", hint="Give the snapshot's date as YYYY-MM-DD."
+                f"--as-of {excerpt(as_of)} is not a date",
+                hint="Give the snapshot's date as YYYY-MM-DD.",
             ) from None
     m = _DATE.search(Path(path).name)
     if m:
@@ -485,20 +534,34 @@ def read_guide(path: Path | str) -> Guide:
             hint="Give the guide.yml of https://github.com/cncf/landscape2-sites, "
             "or leave --guide out.",
         )
+    check = _Checker(path)
     definitions: dict[tuple[str, str | None], str] = {}
-    for cat in data["categories"]:
+    for ci, cat in enumerate(data["categories"], 1):
         if not isinstance(cat, dict) or not isinstance(cat.get("category"), str):
-            raise LandscapeFormatError(f"{path}: every category needs `category:` (its name)")
-        name = cat["category"].strip()
-        if isinstance(cat.get("content"), str):
-            definitions[(name, None)] = _definition(cat["content"])
-        for sub in cat.get("subcategories") or []:
-            if (
-                isinstance(sub, dict)
-                and isinstance(sub.get("subcategory"), str)
-                and isinstance(sub.get("content"), str)
-            ):
-                definitions[(name, sub["subcategory"].strip())] = _definition(sub["content"])
+            check.problem(f"category #{ci}", "every category needs `category:` (its name)")
+            continue
+        name = check.text(cat, "category", f"category #{ci}", required=True, limit=MAX_NAME)
+        if name is None:
+            continue
+        content = cat.get("content")
+        if isinstance(content, str) and check.text(cat, "content", name):
+            definitions[(name, None)] = _definition(content)
+        subs = cat.get("subcategories") or []
+        for sub in subs if isinstance(subs, list) else []:
+            if not isinstance(sub, dict) or not isinstance(sub.get("subcategory"), str):
+                continue
+            where = f"{name} / {clip(sub['subcategory'].strip(), _PLACE)}"
+            sub_name = check.text(sub, "subcategory", where, limit=MAX_NAME)
+            content = sub.get("content")
+            if sub_name and isinstance(content, str) and check.text(sub, "content", where):
+                definitions[(name, sub_name)] = _definition(content)
+    if check.problems:
+        n = len(check.problems)
+        listed = "\n".join(f"  - {p}" for p in check.problems[:MAX_LISTED])
+        raise LandscapeFormatError(
+            f"{path}: {n} problem{'s' if n != 1 else ''} in the guide:\n{listed}",
+            hint="Fix the entries named above, or leave --guide out.",
+        )
     m = _DATE.search(path.name)
     return Guide(path, digest, m.group(1) if m else None, definitions)
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import io
+import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from kg import resources
+from kg.errors import DataError
 from kg.importers.landscape.linking import (
     CuratedIndex,
     Link,
@@ -25,7 +28,8 @@ from kg.importers.landscape.read import (
 )
 from kg.io import write_if_changed
 from kg.namespaces import ECO, shorten
-from kg.store import Store
+from kg.store import Store, parse
+from kg.text import excerpt, file_name
 
 
 @dataclass
@@ -100,6 +104,61 @@ def output_path(date: str, out_dir: Path | str | None = None) -> Path:
     return Path(out_dir or resources.imports_dir()) / f"cncf-landscape-{date}.trig"
 
 
+#: A new import with this much fewer items than the previous one of the same source is
+#: probably of a file cut short (still valid YAML): the import says so.
+LARGE_DROP = 0.10
+_SNAPSHOT_FILE = re.compile(r"^cncf-landscape-(\d{4}-\d{2}-\d{2})\.trig$")
+_ITEMS = re.compile(r"^# Items: (\d+)")
+
+
+def imported_items(path: Path) -> int | None:
+    """The item count an import wrote into its header (None: an older file, or unreadable)."""
+    try:
+        with path.open("rb") as fh:
+            for _ in range(12):
+                m = _ITEMS.match(fh.readline().decode("utf-8", "replace"))
+                if m:
+                    return int(m.group(1))
+    except OSError:
+        return None
+    return None
+
+
+def count_drop(target: Path, date: str, items: int) -> str | None:
+    """A warning when ``items`` is a large drop from the previous import of the landscape: the
+    same snapshot imported before, else the latest earlier one."""
+    try:
+        found = {
+            m.group(1): p for p in target.parent.iterdir() if (m := _SNAPSHOT_FILE.match(p.name))
+        }
+    except OSError:
+        return None
+    earlier = sorted(d for d in found if d < date)
+    previous = found.get(date) or (found[earlier[-1]] if earlier else None)
+    before = imported_items(previous) if previous is not None else None
+    if not before or items >= before * (1 - LARGE_DROP):
+        return None
+    return (
+        f"{items:,} items, {1 - items / before:.0%} fewer than the {before:,} of the previous "
+        f"import ({previous.name if previous else ''}): is the file cut short? Compare it with "
+        "the source; a landscape that did shrink needs nothing"
+    )
+
+
+def check_readable(data: bytes, target: Path) -> None:
+    """Parse the file about to be written as `kg build` will: a bug that writes what the build
+    cannot read stops here, and nothing is written."""
+    try:
+        for _quad in parse(io.BytesIO(data), "trig"):
+            pass
+    except (SyntaxError, ValueError, MemoryError) as exc:
+        raise DataError(
+            f"{target}: the import made a file `kg build` cannot read ({excerpt(str(exc), 200)}); "
+            "nothing was written",
+            hint="This is a bug of the importer: please report it with the landscape file.",
+        ) from exc
+
+
 def import_landscape(
     path: Path | str,
     *,
@@ -129,12 +188,18 @@ def import_landscape(
     source = source_iri(date)
     header = [
         f"CNCF Cloud Native Landscape, snapshot of {date}: written by `kg import landscape`.",
-        f"From {path.name} (sha256 {landscape.sha256}).",
+        f"From {file_name(path)} (sha256 {landscape.sha256}).",
+        f"Items: {len(landscape.items)} (categories: {len(landscape.categories)}, "
+        f"subcategories: {landscape.subcategory_count})",
         "Do not edit: import the file again instead. One graph, named after its source.",
         RIGHTS,
     ]
     data = serialize_trig(triples.quads(source), header)
     target = output_path(date, out_dir)
+    check_readable(data, target)
+    drop = count_drop(target, date, len(landscape.items))
+    if drop:
+        landscape.warnings.append(drop)
     changed = write_if_changed(target, data)
     links = the_plan.links()
     events = triples.count(ECO + "MaturityChange")
