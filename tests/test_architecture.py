@@ -20,7 +20,17 @@ PACKAGE = REPO / "kg"
 
 #: The stages, lowest first: a module may import from its own stage or a lower one only.
 LAYERS: list[set[str]] = [
-    {"kg.errors", "kg.namespaces", "kg.resources", "kg.version", "kg.io", "kg.dates", "kg.lexer"},
+    {
+        "kg.errors",
+        "kg.namespaces",
+        "kg.resources",
+        "kg.version",
+        "kg.text",
+        "kg.io",
+        "kg.dates",
+        "kg.lexer",
+        "kg.yamlfile",
+    },
     {"kg.store"},
     {"kg.sparql"},
     {"kg.sources", "kg.labels"},

@@ -182,6 +182,7 @@ ILL_TYPED = """@prefix eco: <https://w3id.org/container-kg/ontology#> .
 
 <https://example.org/news> {
     <https://example.org/news> a eco:Source ; dcterms:title "Example news" ;
+        eco:sourceKind kg:source-press ; dcterms:publisher "Example News" ;
         dcterms:issued "2021-13"^^xsd:gYearMonth .
     kg:acme a eco:Company ; rdfs:label "Acme" ; eco:source <https://example.org/news> ;
         eco:foundingDate "2016-02-30"^^xsd:date ; eco:employees "many"^^xsd:integer ;
