@@ -210,7 +210,8 @@ def readable_at_first_sight(opened: Opened, *, most: int) -> list[dict[str, Any]
     assert 0 < len(labels) <= most, len(labels)
     assert all(label["drawn"] for label in labels), [x["text"] for x in labels if not x["drawn"]]
     assert all(label["inside"] for label in labels), [x["text"] for x in labels if not x["inside"]]
-    assert all(label["h"] >= 9 for label in labels)  # at least 9 px high on screen
+    small = [(x["text"], round(x["h"], 1)) for x in labels if x["h"] < 9]
+    assert small == []  # at least 9 px high on screen
     worst = [o for o in label_overlaps(labels) if o[2] > LABEL_OVERLAP]
     assert worst == [], worst
     return labels
@@ -221,7 +222,8 @@ def hubs_named(opened: Opened) -> None:
     zooming in), and hardly one of those labels lies on another."""
     labels = [label for label in js(opened, "kg.drawnLabels()") if label["drawn"]]
     assert len(labels) == 40, len(labels)
-    assert all(label["h"] >= 9 and label["inside"] for label in labels)
+    small = [(x["text"], x["h"], x["inside"]) for x in labels if not (x["h"] >= 9 and x["inside"])]
+    assert small == []
     assert len([o for o in label_overlaps(labels) if o[2] > LABEL_OVERLAP]) <= 3
 
 
@@ -409,13 +411,18 @@ def test_deals_page(browser: Any, kg_graph: Any, tmp_path: Path) -> None:
     kg_graph.to_html(path, view="deals")
     opened = open_page(browser, path)
     browser_helpers.wait_for_flag(opened.page, "kgDrawn", timeout=60)
-    readable_at_first_sight(opened, most=60)  # as the page opens, before any zoom
+    readable_at_first_sight(opened, most=120)  # as the page opens, before any zoom
     facts = check_page(opened, graph, tmp_path / "deals.png")
     assert facts["data"]["layout"] == "time"
     positions = js(opened, "kgNetwork.getPositions()")
+    first_bought: dict[str, str] = {}
+    for _u, v, d in graph.edges(data=True):
+        if d["date"]:
+            first_bought[v] = min(first_bought.get(v, "9999"), d["date"])
     for u, v, d in graph.edges(data=True):
-        if d["date"] and not any(True for _ in graph.in_edges(u)):
-            assert positions[u]["x"] < positions[v]["x"]  # left to right
+        # left to right: a buyer never bought sits left of what it bought first
+        if d["date"] and d["date"] == first_bought[v] and not any(True for _ in graph.in_edges(u)):
+            assert positions[u]["x"] < positions[v]["x"], (u, v)
     ibm, red_hat = KG + "ibm", KG + "red-hat"
     assert positions[red_hat]["x"] > positions[KG + "coreos"]["x"]  # 2019 after 2018
     assert positions[ibm]["y"] < positions[red_hat]["y"]  # a buyer above what it bought

@@ -140,12 +140,23 @@ def time_layout(graph: nx.Graph) -> tuple[dict[Any, tuple[float, float]], dict[s
         old = bought_at.get(v, "missing")
         if old == "missing" or (when is not None and (old is None or when < old)):  # type: ignore[operator]
             bought_at[v] = when
-    first = int(min(dated)) if dated else 2015
-    last = int(max(dated)) if dated else first
+    last = int(max(dated)) if dated else 2015
+    # The axis starts with the first year of two deals or more: the lone deals before it
+    # (EMC and VMware in 2003) share one column, so the years that hold the story fill the
+    # screen instead of a decade of empty columns.
+    per_year: dict[int, int] = {}
+    for when in dated:
+        per_year[int(when)] = per_year.get(int(when), 0) + 1
+    busy = [y for y, n in per_year.items() if n >= 2]
+    first = min(busy) if busy else (int(min(dated)) if dated else last)
+    earlier = any(when < first for when in dated)
+    earlier_x = -0.6 * YEAR
     undated_x = (last + 1 - first + 0.6) * YEAR
 
     def x_of(when: float | None) -> float:
-        return undated_x if when is None else (when - first) * YEAR
+        if when is None:
+            return undated_x
+        return earlier_x if when < first else (when - first) * YEAR
 
     def width(node: Any) -> float:
         label = str(graph.nodes[node].get("label") or node)
@@ -209,27 +220,40 @@ def time_layout(graph: nx.Graph) -> tuple[dict[Any, tuple[float, float]], dict[s
         lefts = [years[n] - width(n) / 2 for n in lane]
         rights = [years[n] + width(n) / 2 for n in lane]
         boxes.append((min(lefts), max(rights), max(1, len(rows)), placed))
-    # lanes share a band where their spans do not meet
-    bands: list[tuple[int, list[tuple[float, float]]]] = []
-    where: list[int] = []
-    for left, right, height, _placed in boxes:
-        for b, (_h, spans) in enumerate(bands):
-            if all(right + YEAR * 0.3 < a or left > z + YEAR * 0.3 for a, z in spans):
-                spans.append((left, right))
-                bands[b] = (max(bands[b][0], height), spans)
-                where.append(b)
-                break
-        else:
-            bands.append((height, [(left, right)]))
-            where.append(len(bands) - 1)
-    tops, y = [], 0.0
-    for height, _spans in bands:
-        tops.append(y)
-        y += height * ROW + ROW * 0.5
-    positions: dict[Any, tuple[float, float]] = {}
-    for (_l, _r, _h, placed), band in zip(boxes, where, strict=True):
+    # Lanes are packed row by row, as tightly as their labels allow: a lane goes to the first
+    # offset where each of its rows fits beside what the rows there already hold (a lane of
+    # 2019 shares rows with one of 2015 when their labels do not meet).
+    gap = YEAR * 0.15
+    taken: list[list[tuple[float, float]]] = []
+    offsets: list[int] = []
+    for _left, _right, height, placed in boxes:
+        spans: dict[int, list[tuple[float, float]]] = {}
         for node, (x, row) in placed.items():
-            positions[node] = (x, tops[band] + row * ROW)
+            spans.setdefault(row, []).append((x - width(node) / 2, x + width(node) / 2))
+
+        def fits(offset: int, spans: dict[int, list[tuple[float, float]]] = spans) -> bool:
+            for row, intervals in spans.items():
+                if offset + row >= len(taken):
+                    continue
+                for a, z in intervals:
+                    if any(not (z + gap < lo or a > hi + gap) for lo, hi in taken[offset + row]):
+                        return False
+            return True
+
+        offset = 0
+        while not fits(offset):
+            offset += 1
+        while len(taken) < offset + height:
+            taken.append([])
+        for row, intervals in spans.items():
+            taken[offset + row].extend(intervals)
+        offsets.append(offset)
+    tops = [offset * ROW for offset in offsets]
+    y = len(taken) * ROW
+    positions: dict[Any, tuple[float, float]] = {}
+    for (_l, _r, _h, placed), top in zip(boxes, tops, strict=True):
+        for node, (x, row) in placed.items():
+            positions[node] = (x, top + row * ROW)
     y += ROW * 0.4
     axis = {
         "years": [[year, round((year - first) * YEAR, 1)] for year in range(first, last + 2)],
@@ -238,6 +262,7 @@ def time_layout(graph: nx.Graph) -> tuple[dict[Any, tuple[float, float]], dict[s
         "undated": round(undated_x, 1)
         if any(v is None for v in bought_at.values()) or not dated
         else None,
+        "earlier": [round(earlier_x, 1), f"before {first}"] if earlier else None,
     }
     return positions, axis
 

@@ -482,7 +482,7 @@
   function legibleLabels() {
     var scale = network.getScale();
     if (layoutMode !== "force" || scale * FONT.size >= LEGIBLE) return;
-    labelSize = Math.min(32, LEGIBLE / scale);
+    labelSize = Math.min(48, LEGIBLE / scale);
     var ranked = data.nodes.filter(function (n) { return !n.iso; })
       .sort(function (a, b) { return b.s - a.s || (a.label < b.label ? -1 : 1); });
     var first = {};
@@ -563,6 +563,9 @@
       });
       if (axis.undated !== null && axis.undated !== undefined) {
         ctx.fillText("undated", axis.undated, axis.top);
+      }
+      if (axis.earlier) {
+        ctx.fillText(axis.earlier[1], axis.earlier[0], axis.top);
       }
     }
     ctx.restore();
