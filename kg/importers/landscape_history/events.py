@@ -25,6 +25,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
+from typing import Protocol
 
 from kg.importers.landscape_history.git import Revision
 from kg.importers.landscape_history.snapshot import STAGE_DATE, Entry
@@ -154,7 +155,7 @@ class Differ:
                 for k in keys:
                     owners_before[(which, k)] = set(index.get(k, ()))
         had_members = self.members > 0
-        for n, (o, e) in changed.items():
+        for o, e in changed.values():
             if o is not None:
                 self._index(o, -1)
             if e is not None:
@@ -202,11 +203,11 @@ class Differ:
                 )
             )
 
-        for old_name, new_name in renamed:
-            ident = self.ids.rename(old_name, new_name)
-            emit("renamed", ident, new_name, before=old_name, after=new_name,
-                 path=_path(after[new_name].paths))  # fmt: skip
-            pairs.append((old_name, new_name))
+        for gone_name, came_name in renamed:
+            ident = self.ids.rename(gone_name, came_name)
+            emit("renamed", ident, came_name, before=gone_name, after=came_name,
+                 path=_path(after[came_name].paths))  # fmt: skip
+            pairs.append((gone_name, came_name))
         for old_name, new_name in pairs:
             o = changed[old_name][0] if old_name else None
             e = after[new_name] if new_name else None
@@ -266,5 +267,5 @@ class Differ:
             emit("programme_left", ident, name, before=p, path=_path(o.paths))
 
 
-class _Emit:
+class _Emit(Protocol):
     def __call__(self, kind: str, ident: str, name: str, **kw: str | None) -> None: ...

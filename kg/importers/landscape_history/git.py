@@ -115,7 +115,7 @@ class LandscapeRepo:
                 "(git clone https://github.com/cncf/landscape), or of a clone of the "
                 "history bundle (git clone landscape-history.bundle DIR).",
             ) from None
-        self._store = self.repo.object_store
+        self._store: Any = self.repo.object_store  # dulwich's stubs want its own id types
 
     def close(self) -> None:
         self.repo.close()
@@ -129,7 +129,7 @@ class LandscapeRepo:
     def blob(self, blob_id: str) -> bytes:
         """The bytes of one revision of the file."""
         # get_raw, not [...]: a Blob object would hash the megabyte again to check its id.
-        kind, data = self._store.get_raw(blob_id.encode())
+        _kind, data = self._store.get_raw(blob_id.encode())
         return bytes(data)
 
     def _file_in(self, tree_id: bytes) -> bytes | None:
@@ -146,7 +146,7 @@ class LandscapeRepo:
 
     def head(self, ref: str | None = None) -> bytes:
         name = (ref or "HEAD").encode()
-        refs = self.repo.refs
+        refs: Any = self.repo.refs
         for candidate in (name, b"refs/heads/" + name, b"refs/remotes/origin/" + name):
             try:
                 return bytes(refs[candidate])

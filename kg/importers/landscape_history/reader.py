@@ -159,7 +159,7 @@ def _parse_segment(kind: int, indent: int, text: bytes) -> Segment:
         last_ok = _last_line(text).rstrip() == b"landscape:"
         return Segment(kind, 0, text, value, ok and last_ok)
     ok = isinstance(value, list) and len(value) == 1 and isinstance(value[0], dict)
-    mapping = value[0] if ok else None
+    mapping: Any = value[0] if ok else None
     if ok and mapping.get(key) == []:
         return Segment(kind, indent, text, mapping, True, closed=True)  # ``items: []``
     ok = ok and key in mapping and mapping[key] is None

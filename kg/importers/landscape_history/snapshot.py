@@ -166,6 +166,10 @@ def _sort_key(o: Occurrence) -> tuple[Any, ...]:
     )
 
 
+def _where(o: Occurrence) -> tuple[str, str]:
+    return o.item.category, o.item.subcategory
+
+
 def make_entry(name: str, occurrences: Iterable[Occurrence]) -> Entry:
     """One name's entry from all its occurrences, the same whatever their order in the file:
     the first in (category, subcategory) order gives the fields it has."""
