@@ -47,11 +47,11 @@ STATE_VERSION = 1
 Progress = Callable[[int, int, Revision | None], None]
 
 
-def era_of(data: bytes) -> str:
+def era_of(data: bytes, legacy_maturity: bool) -> str:
     """The era of a revision, from marks of its shape (DESIGN.md has where each begins):
-    ``landscapeapp-2018`` names maturity ``cncf_project``; ``landscape2`` files name their
-    schema in the first line; ``landscapeapp`` is the rest."""
-    if b"\n            cncf_project:" in data or b"\n          cncf_project:" in data:
+    ``landscapeapp-2018`` names maturity ``cncf_project`` (``legacy_maturity``);
+    ``landscape2`` files name their schema in the first line; ``landscapeapp`` is the rest."""
+    if legacy_maturity:
         return "landscapeapp-2018"
     if b"landscape2" in data[: data.find(b"\n") + 1]:
         return "landscape2"
@@ -298,7 +298,7 @@ def _run(
         else:
             before, said = builder.apply(change)
             notes.extend(Note(rev.commit, rev.date, m) for m in said)
-            era = era_of(data)
+            era = era_of(data, builder.legacy > 0)
             if spans and spans[-1][0] == era:
                 spans[-1][3:6] = [rev.commit, rev.date, spans[-1][5] + 1]
             else:

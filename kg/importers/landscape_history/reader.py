@@ -363,7 +363,7 @@ class FastReader:
         came = Counter(_keys(segments, i0, i0 + len(middle), ctx))
         removed = self._expand(gone - came)
         added = self._expand(came - gone)
-        self._keep(data, segments)
+        self._keep(data, segments, (i0, i1, len(middle)))
         return Change(False, removed, added, None)
 
     def _expand(self, counts: Counter[tuple[str, str, bytes]]) -> list[Group]:
@@ -373,9 +373,15 @@ class FastReader:
             for _ in range(n)
         ]
 
-    def _keep(self, data: bytes, segments: list[Segment]) -> None:
+    def _keep(
+        self, data: bytes, segments: list[Segment], splice: tuple[int, int, int] | None = None
+    ) -> None:
         self.data, self.segments = data, segments
-        self.lengths = [len(seg.text) for seg in segments]
+        if splice is None:
+            self.lengths = [len(seg.text) for seg in segments]
+        else:  # only the lengths of the segments cut again: the others stay where they were
+            i0, i1, n = splice
+            self.lengths[i0:i1] = [len(seg.text) for seg in segments[i0 : i0 + n]]
 
     def _full(self, data: bytes, why: str) -> Change:
         self.stats.full_parses += 1

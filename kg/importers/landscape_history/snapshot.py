@@ -61,6 +61,7 @@ class Occurrence:
     item: Item
     joined: str | None = None
     enduser: bool = False
+    legacy: bool = False  # its maturity was named ``cncf_project`` (the 2018 files)
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,6 +138,7 @@ def read_group(group: Group) -> tuple[tuple[Occurrence, ...], list[str]]:
                 "must be a mapping with `name:` and `homepage_url:`",
             )
             continue
+        legacy = "cncf_project" in raw
         if raw.get("project") is None and raw.get("cncf_project") is not None:
             raw = {**raw, "project": raw["cncf_project"]}  # the 2018 files' name for it
         item = _item(check, group.category, group.subcategory, number, raw)
@@ -144,7 +146,8 @@ def read_group(group: Group) -> tuple[tuple[Occurrence, ...], list[str]]:
             continue
         # The description is not compared, and dropping it keeps one Item per real change.
         item = dataclasses.replace(item, description=None)
-        out.append(Occurrence(item, _text_date(raw.get("joined")), raw.get("enduser") is True))
+        joined = _text_date(raw.get("joined"))
+        out.append(Occurrence(item, joined, raw.get("enduser") is True, legacy))
     return tuple(out), check.problems + check.warnings
 
 
@@ -210,6 +213,7 @@ class SnapshotBuilder:
 
     def __init__(self, entries: dict[str, Entry] | None = None) -> None:
         self.entries: dict[str, Entry] = dict(entries or {})
+        self.legacy = 0  # occurrences that name their maturity ``cncf_project``
         self._occ: dict[str, Counter[Occurrence]] | None = None if entries else {}
         self._cache: dict[tuple[str, str, bytes], tuple[tuple[Occurrence, ...], list[str]]] = {}
 
@@ -231,9 +235,11 @@ class SnapshotBuilder:
         notes: list[str] = []
         if change.full or self._occ is None:
             occ: dict[str, Counter[Occurrence]] = {}
+            self.legacy = 0
             for g in change.added:
                 for o in self._read(g, notes):
                     occ.setdefault(o.item.name, Counter())[o] += 1
+                    self.legacy += o.legacy
             before: dict[str, Entry | None] = dict(self.entries)
             for name in occ:
                 before.setdefault(name, None)
@@ -246,6 +252,7 @@ class SnapshotBuilder:
                 for o in self._read(g, notes):
                     c = self._occ.setdefault(o.item.name, Counter())
                     c[o] += sign
+                    self.legacy += sign * o.legacy
                     touched.add(o.item.name)
         before = {}
         for name in sorted(touched):
