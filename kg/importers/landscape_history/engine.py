@@ -33,6 +33,7 @@ from kg.importers.landscape_history.git import (
     read_history,
 )
 from kg.importers.landscape_history.reader import (
+    Change,
     FastReader,
     ReaderStats,
     ShapeProblem,
@@ -258,6 +259,20 @@ def import_history(
         return _run(repo, history, every, state, progress, t0)
 
 
+def _baseline(
+    repo: LandscapeRepo, reader: FastReader, candidates: list[Revision]
+) -> tuple[Revision, bytes, Change]:
+    """The newest revision before --since that parses: the snapshot to compare with."""
+    for i, rev in enumerate(candidates):
+        data = repo.blob(rev.blob)
+        try:
+            return rev, data, reader.read(data)
+        except (YamlProblem, ShapeProblem):
+            if i == len(candidates) - 1:
+                raise
+    raise AssertionError("no baseline candidates")  # the caller passes at least one
+
+
 def _run(
     repo: LandscapeRepo,
     history: History,
@@ -271,7 +286,9 @@ def _run(
     ids = Identities(state.identities, state.taken) if state else Identities()
     differ: Differ | None = Differ(builder.entries, ids) if state else None
     queue = list(history.revisions)
+    baselines: list[Revision] = []
     if history.baseline is not None and state is None:
+        baselines = [history.baseline, *history.fallbacks]
         queue.insert(0, history.baseline)
     total = len(queue)
     if progress:
@@ -288,7 +305,10 @@ def _run(
     for done, rev in enumerate(queue, 1):
         data = repo.blob(rev.blob)
         try:
-            change = reader.read(data)
+            if rev is history.baseline:
+                rev, data, change = _baseline(repo, reader, baselines)
+            else:
+                change = reader.read(data)
         except YamlProblem as exc:
             skipped.append(
                 RevisionProblem(rev.commit, rev.upstream, rev.date, "yaml", exc.message, exc.line)
@@ -311,15 +331,12 @@ def _run(
                 differ = Differ(builder.entries, ids)
             else:
                 events.extend(differ.diff(before, builder.entries, rev))
-                if rev is not history.baseline:
-                    read.append(rev)
+                read.append(rev)
             last_good = rev
         if progress:
             progress(done, total, rev)
-    if history.baseline is not None and state is None and initial_rev is history.baseline:
-        pass  # the baseline is the starting snapshot, not a revision of the range
-    elif state is None and initial_rev is not None:
-        read.insert(0, initial_rev)
+    if state is None and initial_rev is not None and initial_rev not in baselines:
+        read.insert(0, initial_rev)  # a baseline is the starting snapshot, not in the range
     by_kind: dict[str, int] = {}
     for e in events:
         by_kind[e.kind] = by_kind.get(e.kind, 0) + 1

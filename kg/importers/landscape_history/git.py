@@ -29,6 +29,7 @@ from kg.importers.landscape_history.errors import (
 LANDSCAPE_FILE = "landscape.yml"
 UPSTREAM_COMMIT = "https://github.com/cncf/landscape/commit/"
 EVERY = ("commit", "day", "month")
+BASELINE_TRIES = 10  # older revisions to try when the one before --since does not parse
 _UPSTREAM_LINE = re.compile(rb"^upstream:[ \t]*(https?://\S+/commit/[0-9a-f]{7,64})[ \t]*$", re.M)
 
 
@@ -75,6 +76,8 @@ class History:
     file: str
     revisions: list[Revision]
     baseline: Revision | None = None  # the state before the first revision, when not imported
+    # older candidates, newest first, should the baseline not parse
+    fallbacks: list[Revision] = field(default_factory=list)
     truncated_at: str | None = None  # the oldest commit a shallow clone holds
     walked: int = 0  # commits of the first-parent line looked at
     notes: list[str] = field(default_factory=list)
@@ -146,6 +149,8 @@ class LandscapeRepo:
 
     def head(self, ref: str | None = None) -> bytes:
         name = (ref or "HEAD").encode()
+        if re.fullmatch(rb"[0-9a-f]{40}|[0-9a-f]{64}", name) and name in self._store:
+            return name  # a commit id: read the history as it was then
         refs: Any = self.repo.refs
         for candidate in (name, b"refs/heads/" + name, b"refs/remotes/origin/" + name):
             try:
@@ -243,17 +248,23 @@ def read_history(
     newest_first: list[Revision] = []
     baseline: Revision | None = None
     truncated: str | None = None
-    for rev, cut in repo.changes(start, stop_at=stop):
+    older: list[Revision] = []
+    for rev, cut in repo.changes(start, stop_at=stop) if start != stop else ():
         if cut:
             truncated = rev.commit
         day = dt.date.fromisoformat(rev.date)
         if last and day > last:
             continue
         if first and day < first:
-            baseline = rev
-            break
+            if baseline is None:
+                baseline = rev
+            else:
+                older.append(rev)
+            if len(older) >= BASELINE_TRIES:
+                break
+            continue
         newest_first.append(rev)
-    if stop is not None and not repo.met_stop and (start != stop):
+    if stop is not None and start != stop and not repo.met_stop:
         raise StateMismatch(
             f"{repo.path}: the last imported commit {after} is not on the first-parent line "
             f"of {ref or 'HEAD'}",
@@ -268,7 +279,7 @@ def read_history(
             kept[rev.date[:width]] = rev  # the last of each period wins
         revisions = list(kept.values())
     history = History(
-        repo.path, repo.file, revisions, baseline, truncated, getattr(repo, "walked", 0)
+        repo.path, repo.file, revisions, baseline, older, truncated, getattr(repo, "walked", 0)
     )
     if truncated:
         history.notes.append(

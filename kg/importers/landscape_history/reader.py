@@ -322,6 +322,8 @@ class FastReader:
         if old is None:
             segments = self._cut(data, 0, len(data), head=True)
             why = self._check(segments, 0, len(segments), _Context())
+            if why is None and len(segments) < 2:
+                why = "no category"
             if why is not None:
                 return self._full(data, why)
             self._keep(data, segments)
