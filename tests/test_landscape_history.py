@@ -33,7 +33,12 @@ from kg.importers.landscape_history import (
 from kg.importers.landscape_history.reader import ShapeProblem, YamlProblem
 from kg.importers.landscape_history.snapshot import SnapshotBuilder
 
-DATA = Path(__file__).parents[1] / ".." / "shared" / "data" / "cncf-landscape"
+# The shared/ folder beside the checkout; KG_LANDSCAPE_DATA points elsewhere (a worktree).
+DATA = Path(
+    os.environ.get(
+        "KG_LANDSCAPE_DATA", Path(__file__).parents[1] / ".." / "shared" / "data" / "cncf-landscape"
+    )
+)
 BUNDLE = DATA / "landscape-history.bundle"
 GIT = shutil.which("git")
 pytestmark = pytest.mark.skipif(GIT is None, reason="the git command is needed to build repos")
