@@ -9,18 +9,19 @@ their bytes. Between two revisions only the bytes after the common prefix and be
 common suffix are cut again; their segments are parsed unless an earlier revision had them.
 
 Equivalence with a full parse (``yaml.load(text, CSafeLoader)``), argued in DESIGN.md and
-checked on every revision of the real history by the slow tests: the assembled tree is the
+checked against full parses of the real history by the slow tests: the assembled tree is the
 full parse's tree whenever these hold, and the reader falls back to a full parse of the
 revision when any does not:
 
 1. every segment parses on its own, and none has a line starting ``---`` or ``...``;
-2. the text before the first marker (the head) is a mapping whose last line is
-   ``landscape:`` with no value; a category segment is one mapping whose last line is
-   ``subcategories:`` (at the marker's indentation + 2) with no value; a subcategory segment
-   likewise ends in ``items:``;
-3. the markers nest as the format does: categories at one indentation; subcategories after a
-   category, at one indentation not less than its ``subcategories:`` key; items after a
-   subcategory, at one indentation not less than its ``items:`` key.
+2. the text before the first marker (the head) is a mapping whose last content line is
+   ``landscape:`` with no value; a category segment is one mapping whose last content line
+   is ``subcategories:`` (at the marker's indentation + 2) with no value, or whose
+   ``subcategories`` is ``[]``; a subcategory segment likewise with ``items:``;
+3. the markers nest as the format does: at least one category, all at one indentation;
+   subcategories after a category (not after ``subcategories: []``), at one indentation per
+   category, not left of its ``subcategories:`` key; items after a subcategory (not after
+   ``items: []``), at one indentation per subcategory, not left of its ``items:`` key.
 
 Why that suffices: a segment starts at a line start. Its parse on its own fails if it leaves
 a quoted scalar or a flow collection open, uses an alias it does not define, holds a line
