@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import shutil
 import subprocess
@@ -28,7 +29,8 @@ if str(ROOT) not in sys.path:
 from kg.importers.landscape_history import import_history, save_state  # noqa: E402
 from kg.importers.landscape_history.git import LandscapeRepo, read_history  # noqa: E402
 
-BUNDLE = ROOT / ".." / "shared" / "data" / "cncf-landscape" / "landscape-history.bundle"
+DATA = ROOT / ".." / "shared" / "data" / "cncf-landscape"
+BUNDLE = Path(os.environ.get("KG_LANDSCAPE_DATA", DATA)) / "landscape-history.bundle"
 
 
 def _peak_mb() -> float:
@@ -50,23 +52,29 @@ def measure(repo: Path, state_dir: Path) -> dict[str, Any]:
     t0 = time.perf_counter()
     full = import_history(repo)
     full_s = time.perf_counter() - t0
+    full_cpu = full.cpu_seconds
     cut = revisions[-21].commit
     first = import_history(repo, ref=cut)
     assert first.state is not None
     state = state_dir / "state.json"
     save_state(first.state, state)
     t0 = time.perf_counter()
+    c0 = time.process_time()
     update = import_history(repo, state=state)
     update_s = time.perf_counter() - t0
+    update_cpu = time.process_time() - c0
     return {
         "revisions": len(full.revisions) + len(full.skipped),
         "skipped": len(full.skipped),
         "events": len(full.events),
         "events_by_kind": full.events_by_kind,
         "full_seconds": round(full_s, 2),
+        "full_cpu_seconds": round(full_cpu, 2),
+        "load_average_1min": round(os.getloadavg()[0], 2),
         "revisions_per_second": round((len(full.revisions) + len(full.skipped)) / full_s),
         "update_revisions": update.stats.revisions,
         "update_seconds": round(update_s, 2),
+        "update_cpu_seconds": round(update_cpu, 2),
         "segments_parsed": full.stats.segments_parsed,
         "megabytes_parsed": round(full.stats.bytes_parsed / 1e6, 1),
         "megabytes_cut": round(full.stats.bytes_scanned / 1e6, 1),
@@ -133,19 +141,22 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     rows = [
         ("whole history", f"{figures['revisions']} revisions", f"{figures['full_seconds']} s"),
+        ("whole history, CPU", "", f"{figures['full_cpu_seconds']} s"),
         ("revisions per second", "", str(figures["revisions_per_second"])),
         (
             "update after new commits",
             f"{figures['update_revisions']} revisions",
             f"{figures['update_seconds']} s",
         ),
+        ("update, CPU", "", f"{figures['update_cpu_seconds']} s"),
         ("peak memory", "", f"{figures['peak_memory_mb']} MB"),
+        ("load average (1 min)", "", str(figures["load_average_1min"])),
         ("segments parsed", f"{figures['megabytes_parsed']} MB", str(figures["segments_parsed"])),
         ("full parses (fallbacks)", "", str(figures["full_parses"])),
         ("events", "", str(figures["events"])),
     ]
     for key in sorted(k for k in figures if k.endswith(("_seconds", "_ms", "_estimate_s"))):
-        if key not in ("full_seconds", "update_seconds"):
+        if key not in ("full_seconds", "update_seconds", "full_cpu_seconds", "update_cpu_seconds"):
             rows.append((key.replace("_", " "), "", str(figures[key])))
     width = max(len(r[0]) for r in rows)
     print(f"| {'measure':<{width}} | {'of':<18} | {'value':>10} |")

