@@ -26,8 +26,8 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from kg.importers.landscape_history import import_history, save_state  # noqa: E402
-from kg.importers.landscape_history.git import LandscapeRepo, read_history  # noqa: E402
+from kg.importers.landscape.history import import_history, save_state  # noqa: E402
+from kg.importers.landscape.history.git import LandscapeRepo, read_history  # noqa: E402
 
 DATA = ROOT / ".." / "shared" / "data" / "cncf-landscape"
 BUNDLE = Path(os.environ.get("KG_LANDSCAPE_DATA", DATA)) / "landscape-history.bundle"

@@ -14,7 +14,7 @@ import pytest
 import yaml
 
 from kg.errors import DataError, LandscapeFormatError, SourceSyntaxError, UsageError
-from kg.importers.landscape_history import (
+from kg.importers.landscape.history import (
     KINDS,
     FastReader,
     HistoryState,
@@ -30,8 +30,8 @@ from kg.importers.landscape_history import (
     to_jsonl,
     tree_groups,
 )
-from kg.importers.landscape_history.reader import ShapeProblem, YamlProblem
-from kg.importers.landscape_history.snapshot import SnapshotBuilder
+from kg.importers.landscape.history.reader import ShapeProblem, YamlProblem
+from kg.importers.landscape.history.snapshot import SnapshotBuilder
 
 # The shared/ folder beside the checkout; KG_LANDSCAPE_DATA points elsewhere (a worktree).
 DATA = Path(
@@ -726,7 +726,7 @@ def test_bundle_events_replay_to_the_last_snapshot(bundle_result: Any) -> None:
 @pytest.mark.slow
 @needs_bundle
 def test_bundle_fast_reader_equals_full_parse_on_a_sample(bundle_clone: Path) -> None:
-    from kg.importers.landscape_history.git import LandscapeRepo, read_history
+    from kg.importers.landscape.history.git import LandscapeRepo, read_history
 
     with LandscapeRepo(bundle_clone) as repo:
         history = read_history(repo)
@@ -757,7 +757,7 @@ def test_bundle_fast_reader_equals_full_parse_on_a_sample(bundle_clone: Path) ->
 def test_bundle_update_of_20_commits(bundle_clone: Path, bundle_result: Any) -> None:
     import time
 
-    from kg.importers.landscape_history.git import LandscapeRepo, read_history
+    from kg.importers.landscape.history.git import LandscapeRepo, read_history
 
     with LandscapeRepo(bundle_clone) as repo:
         revs = read_history(repo).revisions

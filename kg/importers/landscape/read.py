@@ -159,7 +159,7 @@ def _type_name(value: object) -> str:
     }.get(type(value), type(value).__name__)
 
 
-class _Checker:
+class Checker:
     """Collects every problem of a file, so that one run lists them all."""
 
     def __init__(self, path: Path) -> None:
@@ -232,7 +232,7 @@ def read_landscape(path: Path | str) -> Landscape:
     :class:`~kg.errors.SourceSyntaxError` when the YAML itself is broken."""
     path = Path(path)
     data, digest = _load_yaml(path)
-    check = _Checker(path)
+    check = Checker(path)
     if not isinstance(data, dict) or not isinstance(data.get("landscape"), list):
         hint = "Give the landscape.yml of https://github.com/cncf/landscape."
         if isinstance(data, dict) and "categories" in data:
@@ -313,7 +313,7 @@ def read_landscape(path: Path | str) -> Landscape:
     items: list[Item] = []
     seen: dict[str, tuple[str, str]] = {}
     for cat, sub, number, raw in raw_items:
-        item = _item(check, cat, sub, number, raw)
+        item = read_item(check, cat, sub, number, raw)
         if item is None:
             continue
         previous = seen.get(item.name)
@@ -345,7 +345,7 @@ def read_landscape(path: Path | str) -> Landscape:
     return Landscape(path, digest, categories, items, check.warnings)
 
 
-def _item(check: _Checker, cat: str, sub: str, number: int, raw: dict[str, Any]) -> Item | None:
+def read_item(check: Checker, cat: str, sub: str, number: int, raw: dict[str, Any]) -> Item | None:
     name = raw.get("name")
     where = (
         f"{cat} / {sub} / {name if isinstance(name, str) and name.strip() else f'item #{number}'}"

@@ -27,8 +27,8 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from typing import Protocol
 
-from kg.importers.landscape_history.git import Revision
-from kg.importers.landscape_history.snapshot import STAGE_DATE, Entry
+from kg.importers.landscape.history.git import Revision
+from kg.importers.landscape.history.snapshot import STAGE_DATE, Entry
 
 KINDS = (
     "added",

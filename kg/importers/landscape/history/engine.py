@@ -23,23 +23,23 @@ from pathlib import Path
 from typing import Any
 
 from kg.errors import UsageError
-from kg.importers.landscape_history.errors import RevisionProblem, StateMismatch
-from kg.importers.landscape_history.events import Differ, Event, Identities
-from kg.importers.landscape_history.git import (
+from kg.importers.landscape.history.errors import RevisionProblem, StateMismatch
+from kg.importers.landscape.history.events import Differ, Event, Identities
+from kg.importers.landscape.history.git import (
     LANDSCAPE_FILE,
     History,
     LandscapeRepo,
     Revision,
     read_history,
 )
-from kg.importers.landscape_history.reader import (
+from kg.importers.landscape.history.reader import (
     Change,
     FastReader,
     ReaderStats,
     ShapeProblem,
     YamlProblem,
 )
-from kg.importers.landscape_history.snapshot import Entry, SnapshotBuilder
+from kg.importers.landscape.history.snapshot import Entry, SnapshotBuilder
 
 STATE_VERSION = 1
 

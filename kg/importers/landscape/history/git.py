@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from kg.errors import UsageError
-from kg.importers.landscape_history.errors import (
+from kg.importers.landscape.history.errors import (
     NoLandscapeHistory,
     NotAGitRepository,
     StateMismatch,

@@ -1,7 +1,7 @@
 """A revision of the landscape as a normalised snapshot: one :class:`Entry` per item name.
 
 Each item entry of the file is read by the snapshot importer's own rules
-(:func:`kg.importers.landscape._item`: URLs, Crunchbase, maturity, ``extra`` dates), so that
+(:func:`kg.importers.landscape.read.read_item`: URLs, Crunchbase, maturity, ``extra`` dates), so that
 one rule stays in one place; what history needs on top is here:
 
 - the 2018 files name the maturity ``cncf_project:``, later ones ``project:``;
@@ -27,9 +27,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from kg.importers.landscape import MEMBERS, Item, _Checker, _item
-from kg.importers.landscape_history.reader import Change, Group
-from kg.importers.linking import slugify, url_key
+from kg.importers.landscape.linking import slugify, url_key
+from kg.importers.landscape.read import MEMBERS, Checker, Item, read_item
+from kg.importers.landscape.history.reader import Change, Group
 
 SPECIAL = "Special"
 CERTIFIED_KUBERNETES = "Certified Kubernetes"
@@ -129,7 +129,7 @@ def _text_date(value: Any) -> str | None:
 def read_group(group: Group) -> tuple[tuple[Occurrence, ...], list[str]]:
     """The entries of one item group, and what the snapshot importer's rules say of them
     (problems and warnings, each naming ``category / subcategory / item``)."""
-    check = _Checker(Path("landscape.yml"))
+    check = Checker(Path("landscape.yml"))
     out: list[Occurrence] = []
     for number, raw in enumerate(group.entries, 1):
         if not isinstance(raw, dict):
@@ -141,7 +141,7 @@ def read_group(group: Group) -> tuple[tuple[Occurrence, ...], list[str]]:
         legacy = "cncf_project" in raw
         if raw.get("project") is None and raw.get("cncf_project") is not None:
             raw = {**raw, "project": raw["cncf_project"]}  # the 2018 files' name for it
-        item = _item(check, group.category, group.subcategory, number, raw)
+        item = read_item(check, group.category, group.subcategory, number, raw)
         if item is None:
             continue
         # The description is not compared, and dropping it keeps one Item per real change.

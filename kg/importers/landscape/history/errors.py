@@ -61,7 +61,7 @@ class RevisionProblem:
         return UnknownShape(
             f"{where}: {self.message}",
             hint="No known era of the landscape has this shape: teach "
-            "kg.importers.landscape_history.reader the new shape, or import --until before it.",
+            "kg.importers.landscape.history.reader the new shape, or import --until before it.",
         )
 
     def as_dict(self) -> dict[str, object]:

@@ -17,7 +17,7 @@ the measurements.
 
 from __future__ import annotations
 
-from kg.importers.landscape_history.engine import (
+from kg.importers.landscape.history.engine import (
     EraSpan,
     HistoryResult,
     HistoryState,
@@ -28,7 +28,7 @@ from kg.importers.landscape_history.engine import (
     load_state,
     save_state,
 )
-from kg.importers.landscape_history.errors import (
+from kg.importers.landscape.history.errors import (
     HistorySourceError,
     NoLandscapeHistory,
     NotAGitRepository,
@@ -37,10 +37,10 @@ from kg.importers.landscape_history.errors import (
     StateMismatch,
     UnknownShape,
 )
-from kg.importers.landscape_history.events import KINDS, Event, to_jsonl
-from kg.importers.landscape_history.git import Revision
-from kg.importers.landscape_history.reader import FastReader, load_yaml, tree_groups
-from kg.importers.landscape_history.snapshot import Entry, make_entry, read_group
+from kg.importers.landscape.history.events import KINDS, Event, to_jsonl
+from kg.importers.landscape.history.git import Revision
+from kg.importers.landscape.history.reader import FastReader, load_yaml, tree_groups
+from kg.importers.landscape.history.snapshot import Entry, make_entry, read_group
 
 __all__ = [
     "KINDS",
