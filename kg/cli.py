@@ -72,6 +72,11 @@ def note(message: str) -> None:
     click.echo(message, err=True)
 
 
+def terminal_width() -> int | None:
+    """The terminal's width when output goes to one (tables are fitted to it), else None."""
+    return shutil.get_terminal_size().columns if sys.stdout.isatty() else None
+
+
 # --- shared options ----------------------------------------------------------------------
 
 
@@ -333,7 +338,12 @@ def query(
     if list_:
         if fmt not in ("table", "csv", "tsv", "json", "xml", "md"):
             raise UsageError(f"--list prints a table: use a row format, not {fmt}")
-        click.echo(render_records(["name", "title", "parameters"], library_rows(), fmt), nl=False)
+        click.echo(
+            render_records(
+                ["name", "title", "parameters"], library_rows(), fmt, width=terminal_width()
+            ),
+            nl=False,
+        )
         return
     if show:
         click.echo(library_entry(show).text, nl=False)
@@ -359,8 +369,7 @@ def query(
         # Library answers written for machines keep the IRIs and name them beside.
         if fmt != "table" and _is_library_name(text):
             answer = with_labels(answer, labels)
-    width = shutil.get_terminal_size().columns if sys.stdout.isatty() else None
-    click.echo(render(answer, fmt, labels=labels, iris=iris, width=width), nl=False)
+    click.echo(render(answer, fmt, labels=labels, iris=iris, width=terminal_width()), nl=False)
     if answer.kind == "UPDATE" and not graph.store.persistent:
         note(
             "note: the memory store lasts as long as this command: the change is not kept "
@@ -424,7 +433,7 @@ def timeline(
             )
         else:
             rows.append([e.date, kind, e.label, "; ".join(names), " ".join(e.sources)])
-    click.echo(render_records(headers, rows, fmt), nl=False)
+    click.echo(render_records(headers, rows, fmt, width=terminal_width()), nl=False)
 
 
 @cli.command()
@@ -449,7 +458,12 @@ def find(name: str, limit: int, store: str | None, fmt: str) -> None:
         note(f"no entity is named like {name!r}")
         sys.exit(1)
     rows = [[m.label, m.type, shorten(m.iri).strip("<>"), m.name, m.how] for m in matches]
-    click.echo(render_records(["label", "type", "iri", "matched", "how"], rows, fmt), nl=False)
+    click.echo(
+        render_records(
+            ["label", "type", "iri", "matched", "how"], rows, fmt, width=terminal_width()
+        ),
+        nl=False,
+    )
 
 
 # --- serve -------------------------------------------------------------------------------
@@ -728,7 +742,7 @@ def centrality(
         [i, label, kind, *(scores[m].get(node, 0.0) for m in metrics), shorten(node).strip("<>")]
         for i, (node, label, kind, _score) in enumerate(ranked, start=1)
     ]
-    click.echo(render_records(headers, rows, fmt), nl=False)
+    click.echo(render_records(headers, rows, fmt, width=terminal_width()), nl=False)
     if write:
         done = analysis.write_scores(graph_store.store, view, scores, as_of=as_of, notes=notes)
         where = f"; {graph_store.store.spec} updated" if graph_store.store.persistent else ""
@@ -799,7 +813,7 @@ def communities(
     shown = [c for c in found if len(c.members) >= min_size]
     rows = [[c.index, len(c.members), c.central_label, c.score, "; ".join(c.labels)] for c in shown]
     headers = ["community", "size", "central", by_metric, "members"]
-    click.echo(render_records(headers, rows, fmt), nl=False)
+    click.echo(render_records(headers, rows, fmt, width=terminal_width()), nl=False)
     hidden = len(found) - len(shown)
     note(
         f"{len(found)} communities in {graph.number_of_nodes():,} nodes (Louvain, seed {seed})"
@@ -1002,7 +1016,12 @@ def diff_landscape_command(
     counts = Counter(c.kind for c in changes)
     note(", ".join(f"{n:,} {k}" for k, n in counts.items()) or "no changes")
     rows = [[c.kind, c.name, c.before, c.after, c.path] for c in shown]
-    click.echo(render_records(["change", "item", "before", "after", "where"], rows, fmt), nl=False)
+    click.echo(
+        render_records(
+            ["change", "item", "before", "after", "where"], rows, fmt, width=terminal_width()
+        ),
+        nl=False,
+    )
 
 
 def main() -> None:

@@ -394,7 +394,13 @@ def render_graph(answer: Answer, fmt: str) -> str:
 # --- records: computed tables of plain values -------------------------------------------------
 
 
-def render_records(headers: Sequence[str], rows: Sequence[Sequence[object]], fmt: str) -> str:
+def render_records(
+    headers: Sequence[str],
+    rows: Sequence[Sequence[object]],
+    fmt: str,
+    *,
+    width: int | None = None,
+) -> str:
     """Plain Python rows (text, numbers, dates, lists) in any record format: ``table``, ``md``
     and ``csv`` write each value as text (floats to 6 significant digits, lists joined with
     "; "); ``tsv`` and ``xml`` write them as literals, the same dialects as query answers;
@@ -409,7 +415,7 @@ def render_records(headers: Sequence[str], rows: Sequence[Sequence[object]], fmt
         return render(answer, fmt)
     text_rows = [["" if v is None else value_text(v) for v in row] for row in rows]
     if fmt == "table":
-        return table(headers, text_rows)
+        return table(headers, text_rows, width=width)
     if fmt == "md":
         return markdown(headers, text_rows)
     return _csv(headers, text_rows)

@@ -127,23 +127,40 @@ def label(store: Store, iri: str) -> str:
 
 _PREFIXED = re.compile(r"[A-Za-z][\w-]*:[\w./-]+")
 
-_BY_NAME = f"""SELECT ?e ?name (MIN(?tier) AS ?rank) (SAMPLE(?org) AS ?organization) WHERE {{
+_BY_NAME = f"""SELECT ?e ?name (MIN(?tier) AS ?rank) WHERE {{
   {{ ?e <{RDFS}label> ?l BIND(1 AS ?tier) }}
   UNION {{ ?e <{SKOS}prefLabel> ?l BIND(2 AS ?tier) }}
   UNION {{ ?e <{SKOS}altLabel> ?l BIND(3 AS ?tier) }}
   UNION {{ ?e <{ECO}formerName> ?l BIND(4 AS ?tier) }}
   UNION {{ ?r <{ECO}formerName> ?l ; <{ECO}organization>|<{ECO}product> ?e BIND(4 AS ?tier) }}
   FILTER(isIRI(?e) && LCASE(STR(?l)) = LCASE(STR(?name)))
-  FILTER NOT EXISTS {{ ?e a ?t . VALUES ?top {{ <{ECO}Event> <{ECO}Ownership> <{ECO}Source> }}
-    ?t <{RDFS}subClassOf>* ?top }}
-  BIND(EXISTS {{ ?e a ?c . ?c <{RDFS}subClassOf>* <{ECO}Organization> }} AS ?org)
 }} GROUP BY ?e ?name ORDER BY ?e"""
 
-_ALL_NAMES = f"""SELECT DISTINCT ?e ?l WHERE {{
-  ?e <{RDFS}label>|<{SKOS}prefLabel>|<{SKOS}altLabel> ?l . FILTER(isIRI(?e))
-  FILTER NOT EXISTS {{ ?e a ?t . VALUES ?top {{ <{ECO}Event> <{ECO}Ownership> <{ECO}Source> }}
-    ?t <{RDFS}subClassOf>* ?top }}
+_ALL_NAMES = f"""SELECT ?e ?l WHERE {{
+  ?e <{RDFS}label>|<{SKOS}prefLabel>|<{SKOS}altLabel>|<{ECO}formerName> ?l . FILTER(isIRI(?e))
 }}"""
+
+_TYPES = "SELECT ?e ?t WHERE { ?e a ?t }"
+_BELOW = f"SELECT ?t ?top WHERE {{ VALUES ?top {{ {{tops}} }} ?t <{RDFS}subClassOf>* ?top }}"
+#: What names a thing that is not an entity: events, derived periods, sources.
+_NOT_ENTITIES = (ECO + "Event", ECO + "Ownership", ECO + "Source")
+
+
+def _classes_below(store: Store, *tops: str) -> dict[str, set[str]]:
+    """Each of ``tops`` with every class below it (one query, not a path per row)."""
+    text = _BELOW.replace("{tops}", " ".join(f"<{t}>" for t in tops))
+    found: dict[str, set[str]] = {t: {t} for t in tops}
+    for t, top in store.query(text).rows:
+        found[str(top)].add(str(t))
+    return found
+
+
+def _kinds(store: Store, iris: set[str]) -> dict[str, set[str]]:
+    """The classes of each IRI among ``iris``."""
+    out: dict[str, set[str]] = {}
+    for row in lookup(store, iris, "?s ?t", "?s a ?t"):
+        out.setdefault(str(row[0]), set()).add(str(row[1]))
+    return out
 
 
 def as_iri(text: str) -> str | None:
@@ -182,7 +199,14 @@ def resolve(store: Store, text: str) -> str:
             hint="Check the spelling, or find it by name: kg find NAME.",
         )
     rows = store.query(_BY_NAME, substitutions={"name": Literal(value)}).rows
-    ranked = sorted((int(str(rank)), str(org) != "true", str(e)) for e, _n, rank, org in rows)
+    below = _classes_below(store, *_NOT_ENTITIES, ECO + "Organization")
+    excluded = set().union(*(below[t] for t in _NOT_ENTITIES))
+    kinds = _kinds(store, {str(r[0]) for r in rows})
+    ranked = sorted(
+        (int(str(rank)), not kinds.get(str(e), set()) & below[ECO + "Organization"], str(e))
+        for e, _n, rank in rows
+        if not kinds.get(str(e), set()) & excluded
+    )
     best = [e for r, o, e in ranked if (r, o) == ranked[0][:2]] if ranked else []
     if len(best) == 1:
         return best[0]
@@ -205,8 +229,8 @@ def resolve(store: Store, text: str) -> str:
 def suggestions(store: Store, text: str, *, n: int = 3) -> list[str]:
     """The names in the graph nearest to ``text`` (difflib's ratio, case folded)."""
     names: dict[str, str] = {}
-    for _e, name in store.query(_ALL_NAMES).rows:
-        names.setdefault(str(name).casefold(), str(name))
+    for _e, name in _entity_names(store):
+        names.setdefault(name.casefold(), name)
     close = difflib.get_close_matches(text.casefold(), list(names), n=n, cutoff=0.6)
     return [names[c] for c in close]
 
@@ -222,12 +246,15 @@ class Match:
     how: str  # exact, prefix, contains or similar
 
 
-_NAMES_WITH_TYPES = f"""SELECT ?e ?l ?t WHERE {{
-  ?e <{RDFS}label>|<{SKOS}prefLabel>|<{SKOS}altLabel>|<{ECO}formerName> ?l . FILTER(isIRI(?e))
-  OPTIONAL {{ ?e a ?t . FILTER(STRSTARTS(STR(?t), "{ECO}")) }}
-  FILTER NOT EXISTS {{ ?e a ?c . VALUES ?top {{ <{ECO}Event> <{ECO}Ownership> <{ECO}Source> }}
-    ?c <{RDFS}subClassOf>* ?top }}
-}}"""
+def _entity_names(store: Store) -> list[tuple[str, str]]:
+    """(IRI, name) for every name of every entity (events, periods and sources left out)."""
+    below = _classes_below(store, *_NOT_ENTITIES)
+    excluded = set().union(*below.values())
+    rows = [(str(e), str(n)) for e, n in store.query(_ALL_NAMES).rows]
+    kinds = _kinds(store, {e for e, _n in rows})
+    return [(e, n) for e, n in rows if not kinds.get(e, set()) & excluded]
+
+
 _HOW = ("exact", "prefix", "contains", "similar")
 
 
@@ -239,11 +266,8 @@ def find(store: Store, text: str, *, limit: int = 20) -> list[Match]:
     if not wanted:
         return []
     best: dict[str, tuple[int, str, str]] = {}
-    types: dict[str, set[str]] = {}
-    for e, name, kind in store.query(_NAMES_WITH_TYPES).rows:
-        iri, folded = str(e), str(name).casefold()
-        if kind is not None:
-            types.setdefault(iri, set()).add(fallback(str(kind)))
+    for iri, name in _entity_names(store):
+        folded = name.casefold()
         if folded == wanted:
             rank = 0
         elif folded.startswith(wanted):
@@ -254,9 +278,13 @@ def find(store: Store, text: str, *, limit: int = 20) -> list[Match]:
             rank = 3
         else:
             continue
-        if iri not in best or (rank, len(str(name))) < (best[iri][0], len(best[iri][1])):
-            best[iri] = (rank, str(name), "")
+        if iri not in best or (rank, len(name)) < (best[iri][0], len(best[iri][1])):
+            best[iri] = (rank, name, "")
     names = labels(store, best, complete=True)
+    types = {
+        iri: {fallback(t) for t in kinds if t.startswith(ECO)}
+        for iri, kinds in _kinds(store, set(best)).items()
+    }
     order = {"Company": 0, "Organization": 0, "Consortium": 0, "Investor": 0, "Product": 1}
 
     def kind_of(iri: str) -> str:

@@ -512,8 +512,8 @@ HISTORY_CASES: list[tuple[str, dict[str, str], list[tuple[Any, ...]]]] = [
         "sources",
         {},
         [
-            (A, "Source A", "Example News", "2017-02-01", "78"),
-            (B, "Source B", None, None, "9"),
+            (A, "Source A", "Example News", "2017-02-01", "79"),
+            (B, "Source B", "Example News", None, "11"),
         ],
     ),
     (
@@ -542,8 +542,8 @@ def test_library_query_on_a_made_up_history(
 def test_source_statement_counts_match_rdflib() -> None:
     ds = Dataset()
     ds.parse(HISTORY_FIXTURE, format="trig")
-    assert len(ds.graph(URIRef("https://example.org/a"))) == 78
-    assert len(ds.graph(URIRef("https://example.org/b"))) == 9
+    assert len(ds.graph(URIRef("https://example.org/a"))) == 79
+    assert len(ds.graph(URIRef("https://example.org/b"))) == 11
 
 
 # --- the library itself -----------------------------------------------------------------------
