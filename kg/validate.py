@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kg import resources
+from kg import resources, shacl
 from kg.errors import SourceSyntaxError
 from kg.namespaces import RDFS, SH, shorten
 from kg.sources import SourceFile, curated_files, parse_file
@@ -52,7 +52,7 @@ def load_shapes(path: Path | None = None) -> Graph:
     from rdflib import Graph
 
     path = path or resources.shapes_path()
-    graph = Graph()
+    graph = Graph(store="SimpleMemory")  # read faster than the context-aware default (kg.shacl)
     try:
         graph.parse(path, format="turtle")
     except Exception as exc:  # rdflib raises several kinds; all mean the same here
@@ -65,6 +65,7 @@ def validate_graph(data: Graph, shapes: Graph) -> list[Violation]:
     import pyshacl
     from rdflib import Literal, URIRef
 
+    shacl.speed_up()  # the same results, a third of the time (kg/shacl.py)
     _conforms, report, _text = pyshacl.validate(
         data, shacl_graph=shapes, inference="none", allow_warnings=True
     )

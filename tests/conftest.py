@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,7 +12,8 @@ from click.testing import CliRunner
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
-LANDSCAPE_DIR = SHARED / "data" / "cncf-landscape"
+# KG_LANDSCAPE_DATA points elsewhere (a worktree, whose shared/ is further up).
+LANDSCAPE_DIR = Path(os.environ.get("KG_LANDSCAPE_DATA") or SHARED / "data" / "cncf-landscape")
 ESSAY = SHARED / "essay-2015.txt"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 

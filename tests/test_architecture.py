@@ -20,11 +20,11 @@ PACKAGE = REPO / "kg"
 
 #: The stages, lowest first: a module may import from its own stage or a lower one only.
 LAYERS: list[set[str]] = [
-    {"kg.errors", "kg.namespaces", "kg.resources", "kg.version", "kg.io", "kg.dates"},
+    {"kg.errors", "kg.namespaces", "kg.resources", "kg.version", "kg.io", "kg.dates", "kg.shacl"},
     {"kg.sparql"},
     {"kg.store"},
     {"kg.sources", "kg.labels"},
-    {"kg.formats", "kg.query", "kg.validate", "kg.stats"},
+    {"kg.formats", "kg.query", "kg.validate", "kg.stats", "kg.trends"},
     {"kg.history"},
     {"kg.build", "kg.views"},
     {"kg.analysis"},

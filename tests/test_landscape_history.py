@@ -5,8 +5,6 @@ from __future__ import annotations
 import collections
 import json
 import os
-import shutil
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +30,8 @@ from kg.importers.landscape.history import (
 )
 from kg.importers.landscape.history.reader import ShapeProblem, YamlProblem
 from kg.importers.landscape.history.snapshot import SnapshotBuilder
+from tests.helpers.landscape_repo import GIT, UPSTREAM, cat, cb, commit, item, sub
+from tests.helpers.landscape_repo import git as _git
 
 # The shared/ folder beside the checkout; KG_LANDSCAPE_DATA points elsewhere (a worktree).
 DATA = Path(
@@ -40,33 +40,12 @@ DATA = Path(
     )
 )
 BUNDLE = DATA / "landscape-history.bundle"
-GIT = shutil.which("git")
 pytestmark = pytest.mark.skipif(GIT is None, reason="the git command is needed to build repos")
 
 # --- a repository built by the tests -------------------------------------------------------
 
 HEAD_2018 = "landscape:\n"
 LS = "\u2028"
-
-
-def item(name: str, indent: int = 10, **fields: str) -> str:
-    pad = " " * (indent + 2)
-    lines = [f"{' ' * indent}- item:", f"{pad}name: {name}"]
-    lines += [f"{pad}{k}: {v}" for k, v in fields.items()]
-    return "\n".join(lines) + "\n"
-
-
-def sub(name: str, items: str, indent: int = 6) -> str:
-    pad = " " * (indent + 2)
-    return f"{' ' * indent}- subcategory:\n{pad}name: {name}\n{pad}items:\n{items}"
-
-
-def cat(name: str, subs: str) -> str:
-    return f"  - category:\n    name: {name}\n    subcategories:\n{subs}"
-
-
-def cb(slug: str) -> str:
-    return f"'https://www.crunchbase.com/organization/{slug}'"
 
 
 ALPHA = item(
@@ -246,42 +225,6 @@ R7 = l2(TEACH_KCNTP, "Kubernetes and Cloud Native Training Partner")
 R8_UNKNOWN = "categories:\n  - name: Runtime\n    items: []\n"
 R9 = l2(TEACH_KCNTP, "Kubernetes and Cloud Native Training Partner", gamma=False)
 
-UPSTREAM = "https://github.com/cncf/landscape/commit/"
-
-
-def _git(repo: Path, *args: str, date: str = "2018-01-01T12:00:00+00:00") -> str:
-    env = {
-        **os.environ,
-        "GIT_AUTHOR_NAME": "Tester",
-        "GIT_AUTHOR_EMAIL": "tester@example.invalid",
-        "GIT_COMMITTER_NAME": "Tester",
-        "GIT_COMMITTER_EMAIL": "tester@example.invalid",
-        "GIT_AUTHOR_DATE": date,
-        "GIT_COMMITTER_DATE": date,
-        "GIT_CONFIG_GLOBAL": os.devnull,
-        "GIT_CONFIG_SYSTEM": os.devnull,
-    }
-    out = subprocess.run(
-        [GIT or "git", "-c", "commit.gpgsign=false", "-c", "init.defaultBranch=main", *args],
-        cwd=repo,
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    return out.stdout.strip()
-
-
-def commit(repo: Path, text: str | None, date: str, subject: str, upstream: str | None = None,
-           file: str = "landscape.yml") -> str:  # fmt: skip
-    if text is not None:
-        (repo / file).write_bytes(text.encode("utf-8"))
-        _git(repo, "add", file)
-    message = subject + (f"\n\nupstream: {UPSTREAM}{upstream}" if upstream else "")
-    _git(repo, "commit", "-q", "--allow-empty", "-m", message, date=date)
-    return _git(repo, "rev-parse", "HEAD")
-
-
 # (text, date, subject, upstream sha or None)
 REVISIONS: list[tuple[str, str, str, str | None]] = [
     (R0, "2018-03-01T10:00:00+00:00", "Interactive landscape check in", "a" * 40),
@@ -326,7 +269,7 @@ def _brief(events: list[Any]) -> list[tuple[str, str, str, str | None, str | Non
 
 CB = "https://www.crunchbase.com/organization/"
 EXPECTED = [
-    ("2018-06-01", "added", GAMMA_VALUE, None, None),
+    ("2018-06-01", "added", GAMMA_VALUE, None, "Runtime / Container Runtime"),
     ("2019-01-15", "removed", "Delta", None, None),
     ("2019-01-15", "renamed", "Alpha Prime", "Alpha", "Alpha Prime"),
     ("2019-01-15", "moved", "Beta", "Runtime / Container Runtime",
@@ -334,7 +277,7 @@ EXPECTED = [
     ("2019-01-15", "maturity", "Beta", "incubating", "graduated"),
     ("2019-01-15", "maturity", "Epsilon", None, "sandbox"),
     ("2019-01-15", "organisation", GAMMA_VALUE, CB + "gamma", CB + "gamma-acquirer"),
-    ("2019-01-15", "added", "Epsilon", None, None),
+    ("2019-01-15", "added", "Epsilon", None, "Runtime / Container Runtime"),
     ("2019-07-12", "moved", "Dist X", "Platform / Certified Kubernetes - Distribution",
      "Platform / Non-Certified Kubernetes"),
     ("2019-07-12", "member_listed", "Big Co (member)", None, "platinum"),
@@ -461,8 +404,11 @@ def test_incremental_reimport_reads_only_the_new_commits(
     with pytest.raises(UsageError):
         import_history(fixture_repo["path"], state=path, since="2019-01-01")
     bad = tmp_path / "bad.json"
-    bad.write_text('{"version": 1}')
+    bad.write_text('{"version": 2}')
     with pytest.raises(StateMismatch, match="not a landscape history state"):
+        load_state(bad)
+    bad.write_text('{"version": 1}')  # a state of an older engine: import afresh
+    with pytest.raises(StateMismatch, match=r"bad.json: a state of version 1, not 2\b"):
         load_state(bad)
 
 

@@ -11,6 +11,8 @@ the measurements.
 - :class:`HistoryState`, :func:`save_state`, :func:`load_state`: the incremental state
 - :class:`Event`, :data:`KINDS`, :func:`to_jsonl`: the events and their bytes
 - :class:`Entry`: one item of a snapshot; :class:`Revision`: one commit read
+- :func:`import_landscape_history` (:mod:`~.importer`): the history as one graph in
+  ``imports/`` (:mod:`~.graph`: events, periods, who is who), with a saved state for updates
 - :class:`FastReader`: the segment-caching reader, equal to a full parse (proved in its
   docstring, checked on every revision by the slow tests)
 """
@@ -39,6 +41,7 @@ from kg.importers.landscape.history.errors import (
 )
 from kg.importers.landscape.history.events import KINDS, Event, to_jsonl
 from kg.importers.landscape.history.git import Revision
+from kg.importers.landscape.history.importer import HistoryImport, import_landscape_history
 from kg.importers.landscape.history.reader import FastReader, load_yaml, tree_groups
 from kg.importers.landscape.history.snapshot import Entry, make_entry, read_group
 
@@ -48,6 +51,7 @@ __all__ = [
     "EraSpan",
     "Event",
     "FastReader",
+    "HistoryImport",
     "HistoryResult",
     "HistorySourceError",
     "HistoryState",
@@ -62,6 +66,7 @@ __all__ = [
     "UnknownShape",
     "era_of",
     "import_history",
+    "import_landscape_history",
     "load_state",
     "load_yaml",
     "make_entry",

@@ -41,7 +41,7 @@ from kg.importers.landscape.history.reader import (
 )
 from kg.importers.landscape.history.snapshot import Entry, SnapshotBuilder
 
-STATE_VERSION = 1
+STATE_VERSION = 2  # 2: ``seen`` (the last entry of every identity)
 
 #: ``progress(done, total, revision)``: called before the first revision (done 0, revision
 #: None) and after each one.
@@ -101,6 +101,9 @@ class HistoryState:
     identities: dict[str, str]
     taken: list[str]
     era: str
+    # identity -> the last entry it had while listed (removed items too): what a graph of
+    # the history needs to name and link every item it ever had
+    seen: dict[str, Entry] = field(default_factory=dict)
     version: int = STATE_VERSION
 
     def to_json(self) -> str:
@@ -121,6 +124,7 @@ class HistoryState:
             "identities": self.identities,
             "taken": sorted(self.taken),
             "entries": {n: e.as_dict() for n, e in sorted(self.entries.items())},
+            "seen": {i: e.as_dict() for i, e in sorted(self.seen.items())},
         }
         return json.dumps(data, sort_keys=True, ensure_ascii=True, separators=(",", ":")) + "\n"
 
@@ -141,7 +145,10 @@ class HistoryState:
                 identities=dict(data["identities"]),
                 taken=list(data["taken"]),
                 era=data["era"],
+                seen={i: Entry.from_dict(e) for i, e in data["seen"].items()},
             )
+        except StateMismatch:
+            raise
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
             raise StateMismatch(
                 f"{where}: not a landscape history state ({type(exc).__name__}: {exc})",
@@ -185,6 +192,7 @@ class HistoryResult:
     initial: dict[str, Entry]  # the snapshot the first revision is compared with
     initial_revision: Revision | None
     final: dict[str, Entry]
+    seen: dict[str, Entry]  # identity -> its last entry while listed, removed ones too
     eras: list[EraSpan]
     notes: list[Note]
     history_notes: list[str]  # e.g. a shallow clone: where the history is cut
@@ -302,6 +310,7 @@ def _run(
     spans: list[list[Any]] = []
     initial: dict[str, Entry] = dict(builder.entries)
     initial_rev: Revision | None = state.last if state else None
+    seen: dict[str, Entry] = dict(state.seen) if state else {}
     era = state.era if state else ""
     last_good: Revision | None = state.last if state else None
     for done, rev in enumerate(queue, 1):
@@ -329,11 +338,15 @@ def _run(
                 initial = dict(builder.entries)
                 initial_rev = rev
                 for name in sorted(builder.entries):
-                    ids.of(name)
+                    seen[ids.of(name)] = builder.entries[name]
                 differ = Differ(builder.entries, ids)
             else:
                 events.extend(differ.diff(before, builder.entries, rev))
                 read.append(rev)
+                for name in before:  # after the diff: a rename has moved the identity
+                    entry = builder.entries.get(name)
+                    if entry is not None:
+                        seen[ids.of(name)] = entry
             last_good = rev
         if progress:
             progress(done, total, rev)
@@ -352,6 +365,7 @@ def _run(
             identities=dict(ids.names),
             taken=sorted(ids.taken),
             era=era,
+            seen=dict(seen),
         )
     return HistoryResult(
         repository=history.path,
@@ -363,6 +377,7 @@ def _run(
         initial=initial,
         initial_revision=initial_rev,
         final=dict(builder.entries),
+        seen=seen,
         eras=[EraSpan(*s) for s in spans],
         notes=notes,
         history_notes=list(history.notes),

@@ -9,7 +9,8 @@ Rules (DESIGN.md has the reasons):
   item of either revision has (:func:`kg.importers.linking.url_key` compares them, as
   :mod:`kg.importers.landscape_diff` does);
 - ``added``/``removed``/``moved``: the name's item paths (members and programme partners
-  have their own events);
+  have their own events); ``added`` gives all the paths it came with (``after``) and its
+  Crunchbase URL, so that the events alone tell where and under whom an item was listed;
 - ``maturity``: the ``project`` (``cncf_project`` in 2018) changed, or an item came with one;
   ``stated`` is the date ``extra`` gives for the new stage, when it gives one;
 - ``organisation``: the Crunchbase organisation changed (both known): an observation, not
@@ -63,6 +64,10 @@ class Event:
     after: str | None = None
     path: str | None = None  # "Category / Subcategory" where it is (was, when removed)
     stated: str | None = None  # the date the file itself gives for this change
+    # ``added`` only: the Crunchbase URL the item came with (later changes are
+    # ``organisation`` events), so that a reader of the events knows its organisation
+    # from the start without the snapshot of that day.
+    crunchbase: str | None = None
 
     def as_dict(self) -> dict[str, str | None]:
         return asdict(self)
@@ -231,7 +236,9 @@ class Differ:
         o_paths = o.item_paths if o else ()
         e_paths = e.item_paths if e else ()
         if e_paths and not o_paths:
-            emit("added", ident, name, path=_path(e_paths))
+            assert e is not None
+            emit("added", ident, name, after=_paths(e_paths), path=_path(e_paths),
+                 crunchbase=e.crunchbase)  # fmt: skip
         elif o_paths and not e_paths:
             emit("removed", ident, name, path=_path(o_paths))
         elif o_paths and e_paths and o_paths != e_paths:

@@ -1,14 +1,15 @@
 """A revision of the landscape as a normalised snapshot: one :class:`Entry` per item name.
 
 Each item entry of the file is read by the snapshot importer's own rules
-(:func:`kg.importers.landscape.read.read_item`: URLs, Crunchbase, maturity, ``extra`` dates), so that
-one rule stays in one place; what history needs on top is here:
+(:func:`kg.importers.landscape.read.read_item`: URLs, Crunchbase, maturity, ``extra``
+dates), so that one rule stays in one place; what history needs on top is here:
 
 - the 2018 files name the maturity ``cncf_project:``, later ones ``project:``;
 - a name listed in several subcategories is one entry with several ``paths`` (as the
   snapshot importer and :mod:`kg.importers.landscape_diff` count it);
 - ``tier``: the *CNCF Members* subcategory of a member entry (``Gold``, ``End User
-  Supporter``...), as a stable id: a tier the landscape renamed keeps its id;
+  Supporter``...), as a stable id (:mod:`~kg.importers.landscape.meaning`): a tier the
+  landscape renamed keeps its id;
 - ``programmes``: the certification or partner programmes the name is listed under (the
   *Special* category's *Kubernetes Certified Service Provider*, training partners, *Certified
   CNFs*; *Platform*'s *Certified Kubernetes - ...*), as stable ids likewise.
@@ -27,31 +28,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from kg.importers.landscape.linking import slugify, url_key
-from kg.importers.landscape.read import MEMBERS, Checker, Item, read_item
 from kg.importers.landscape.history.reader import Change, Group
+from kg.importers.landscape.linking import url_key
+from kg.importers.landscape.meaning import MEMBERS, SPECIAL, is_programme, stable_id
+from kg.importers.landscape.read import Checker, Item, read_item
 
-SPECIAL = "Special"
-CERTIFIED_KUBERNETES = "Certified Kubernetes"
-#: Subcategories the landscape renamed: the old name's id is kept, so that a rename of the
-#: tier or programme is not read as every member leaving one and joining another.
-ID_ALIASES = {
-    "end-user-supporter-and-contributor": "end-user-supporter",
-    "kubernetes-and-cloud-native-training-partner": "kubernetes-training-partner",
-    "certified-kubernetes-platform": "certified-kubernetes-distribution",
-}
 STAGE_DATE = {"sandbox": "accepted", "incubating": "incubating", "graduated": "graduated"}
 STAGE_DATE["archived"] = "archived"
-
-
-def stable_id(label: str) -> str:
-    """The id of a tier or programme: its slug, with the renamed ones mapped to the first."""
-    slug = slugify(label)
-    return ID_ALIASES.get(slug, slug)
-
-
-def is_programme(category: str, subcategory: str) -> bool:
-    return category == SPECIAL or subcategory.startswith(CERTIFIED_KUBERNETES)
 
 
 @dataclass(frozen=True, slots=True)
