@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -25,7 +24,7 @@ from kg.sources import SourceFile, ontology_files, read_sources
 from kg.store import Store
 from kg.validate import load_shapes, union_graph, validate_graph
 from tests.conftest import FIXTURES, REPO
-from tests.helpers.landscape_repo import GIT, HISTORY, UPSTREAM, commit, git, make_repo
+from tests.helpers.landscape_repo import GIT, HISTORY, commit, git, make_repo
 
 pytestmark = pytest.mark.skipif(GIT is None, reason="the git command is needed to build repos")
 

@@ -103,9 +103,13 @@ CASES: list[tuple[str, dict[str, str], list[tuple[Any, ...]]]] = [
     (
         "landscape-entries-exits",
         {},
-        [("2019", "1", "0", "1"), ("2020", "0", "1", "-1"), ("2021", "1", "0", "1"),
-         ("2022", "0", "1", "-1")],
-    ),  # fmt: skip
+        [
+            ("2019", "1", "0", "1"),
+            ("2020", "0", "1", "-1"),
+            ("2021", "1", "0", "1"),
+            ("2022", "0", "1", "-1"),
+        ],
+    ),
     # Alpha incubating since the day the file states (2019-07-01); graduated 2020-12-15, the
     # stated day, though the commit came in 2021; Gamma a sandbox project from 2020-11-20.
     (
@@ -147,38 +151,82 @@ CASES: list[tuple[str, dict[str, str], list[tuple[Any, ...]]]] = [
         "landscape-ownership-changes",
         {},
         [
-            ("2020-02-01", "kg:beta", "kg:beta-co", "kg:acme", "kg:acme-acquires-beta-co",
-             "2019-11-15", "78", "kg:cncf-landscape-history.cccccccccccc.organisation.beta"),
-            ("2021-01-10", "kg:gamma", "kg:gamma-inc", "kg:cncf", "kg:gamma-inc-donates-gamma",
-             "2020-12", "40", "kg:cncf-landscape-history.dddddddddddd.organisation.gamma"),
+            (
+                "2020-02-01",
+                "kg:beta",
+                "kg:beta-co",
+                "kg:acme",
+                "kg:acme-acquires-beta-co",
+                "2019-11-15",
+                "78",
+                "kg:cncf-landscape-history.cccccccccccc.organisation.beta",
+            ),
+            (
+                "2021-01-10",
+                "kg:gamma",
+                "kg:gamma-inc",
+                "kg:cncf",
+                "kg:gamma-inc-donates-gamma",
+                "2020-12",
+                "40",
+                "kg:cncf-landscape-history.dddddddddddd.organisation.gamma",
+            ),
         ],
-    ),  # fmt: skip
+    ),
     (
         "landscape-ownership-changes",
         {"after": "kg:acme"},
         [
-            ("2020-02-01", "kg:beta", "kg:beta-co", "kg:acme", "kg:acme-acquires-beta-co",
-             "2019-11-15", "78", "kg:cncf-landscape-history.cccccccccccc.organisation.beta"),
+            (
+                "2020-02-01",
+                "kg:beta",
+                "kg:beta-co",
+                "kg:acme",
+                "kg:acme-acquires-beta-co",
+                "2019-11-15",
+                "78",
+                "kg:cncf-landscape-history.cccccccccccc.organisation.beta",
+            ),
         ],
-    ),  # fmt: skip
+    ),
     (
         "landscape-item-history",
         {"item": "kg:gamma"},
         [
-            ("kg:gamma", "2019-07-12", "eco:ItemListed",
-             "kg:cncf-landscape-history.bbbbbbbbbbbb.added.gamma", "2019-07-12",
-             "<https://github.com/cncf/landscape/commit/" + "b" * 40 + ">"),
-            ("kg:gamma", "2020-02-01", "eco:ItemMoved",
-             "kg:cncf-landscape-history.cccccccccccc.moved.gamma", "2020-02-01",
-             "<https://github.com/cncf/landscape/commit/" + "c" * 40 + ">"),
-            ("kg:gamma", "2020-11-20", "eco:LandscapeMaturityChange",
-             "kg:cncf-landscape-history.dddddddddddd.maturity.gamma", "2021-01-10",
-             "<https://github.com/cncf/landscape/commit/" + "d" * 40 + ">"),
-            ("kg:gamma", "2021-01-10", "eco:OrganizationChange",
-             "kg:cncf-landscape-history.dddddddddddd.organisation.gamma", "2021-01-10",
-             "<https://github.com/cncf/landscape/commit/" + "d" * 40 + ">"),
+            (
+                "kg:gamma",
+                "2019-07-12",
+                "eco:ItemListed",
+                "kg:cncf-landscape-history.bbbbbbbbbbbb.added.gamma",
+                "2019-07-12",
+                "<https://github.com/cncf/landscape/commit/" + "b" * 40 + ">",
+            ),
+            (
+                "kg:gamma",
+                "2020-02-01",
+                "eco:ItemMoved",
+                "kg:cncf-landscape-history.cccccccccccc.moved.gamma",
+                "2020-02-01",
+                "<https://github.com/cncf/landscape/commit/" + "c" * 40 + ">",
+            ),
+            (
+                "kg:gamma",
+                "2020-11-20",
+                "eco:LandscapeMaturityChange",
+                "kg:cncf-landscape-history.dddddddddddd.maturity.gamma",
+                "2021-01-10",
+                "<https://github.com/cncf/landscape/commit/" + "d" * 40 + ">",
+            ),
+            (
+                "kg:gamma",
+                "2021-01-10",
+                "eco:OrganizationChange",
+                "kg:cncf-landscape-history.dddddddddddd.organisation.gamma",
+                "2021-01-10",
+                "<https://github.com/cncf/landscape/commit/" + "d" * 40 + ">",
+            ),
         ],
-    ),  # fmt: skip
+    ),
 ]
 
 

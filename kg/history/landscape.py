@@ -102,10 +102,10 @@ SELECT ?g ?p ?kind ?item ?start ?startedBy ?end ?value ?under ?isProduct WHERE {
 def read_periods(store: Store) -> dict[str, list[Period]]:
     """Every landscape period of ``store``, by the history graph that holds it."""
     rows: dict[tuple[str, str], dict[str, object]] = {}
-    for g, p, kind, item, start, started_by, end, value, under, is_product in store.query(
+    for g, node, kind, item, start, started_by, end, value, under, is_product in store.query(
         _PERIODS_QUERY
     ).rows:
-        key = (str(g), str(p))
+        key = (str(g), str(node))
         row = rows.setdefault(
             key,
             {
@@ -124,12 +124,12 @@ def read_periods(store: Store) -> dict[str, list[Period]]:
             assert isinstance(values, set)
             values.add(str(value))
     out: dict[str, list[Period]] = {}
-    for (g, p), row in sorted(rows.items()):
+    for (graph, iri), row in sorted(rows.items()):
         values = row["values"]
         assert isinstance(values, set)
-        out.setdefault(g, []).append(
+        out.setdefault(graph, []).append(
             Period(
-                iri=p,
+                iri=iri,
                 kind=str(row["kind"]),
                 item=str(row["item"]),
                 start=row["start"],  # type: ignore[arg-type]

@@ -135,9 +135,7 @@ def _landscape(
     runtime: str, storage: str, certified: str, other: str, kcsp: str, members: str = ""
 ) -> str:
     text = "landscape:\n"
-    text += cat(
-        "Runtime", sub("Container Runtime", runtime) + sub("Cloud-Native Storage", storage)
-    )
+    text += cat("Runtime", sub("Container Runtime", runtime) + sub("Cloud-Native Storage", storage))
     text += cat(
         "Platform",
         sub("Certified Kubernetes - Distribution", certified)
@@ -167,8 +165,7 @@ H1 = _landscape(
     sub("Gold", BIG),
 )
 H2 = _landscape(
-    _alpha("Alpha Prime", "https://alpha-prime.example/", "incubating", INCUBATING)
-    + _beta("acme"),
+    _alpha("Alpha Prime", "https://alpha-prime.example/", "incubating", INCUBATING) + _beta("acme"),
     _gamma("gamma-inc"),
     "",
     DIST,

@@ -262,9 +262,9 @@ def _extended(index: CuratedIndex, first: Plan) -> CuratedIndex:
         if product.name not in out.labels[product.iri]:
             out.labels[product.iri].append(product.name)
         for entry in product.entries:
-            for url in (entry.homepage, *entry.repos):
-                if url:
-                    out.urls[url_key(url)].add(product.iri)
+            for address in (entry.homepage, *entry.repos):
+                if address:
+                    out.urls[url_key(address)].add(product.iri)
     return out
 
 
@@ -865,17 +865,17 @@ def history_triples(data: HistoryData, hp: HistoryPlan, deals: Iterable[Deal] = 
     if any(p_ == ECO + "hostedBy" for _s, p_, _o in facts_on(derived.periods, None, hp.cncf)):
         first_seen.setdefault(hp.cncf, first.upstream)
     # Who is who: what the curated graph does not describe already.
-    for iri, (kind, label, derived_name, crunchbase) in sorted(hp.described.items()):
-        source = named_at.get(iri) or first_seen.get(iri)
-        if source is None:
+    for iri, (kind, name, derived_name, crunchbase) in sorted(hp.described.items()):
+        cited_by = named_at.get(iri) or first_seen.get(iri)
+        if cited_by is None:
             continue  # planned, but no event or period names it
         rank = 2 if kind == ORGANIZATION else 3
         cls = ECO + ("Organization" if kind == ORGANIZATION else "Product")
         if iri == hp.cncf == CNCF:
             cls = ECO + "Consortium"
         out.add(iri, RDF + "type", cls, rank=rank)
-        out.add(iri, RDFS + "label", lit(label), rank=rank)
-        out.add(iri, ECO + "source", source, rank=rank)
+        out.add(iri, RDFS + "label", lit(name), rank=rank)
+        out.add(iri, ECO + "source", cited_by, rank=rank)
         if derived_name:
             out.add(iri, ECO + "nameDerived", Literal(True), rank=rank)
         for url in crunchbase:
