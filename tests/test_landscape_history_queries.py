@@ -369,3 +369,90 @@ def test_bundle_pipeline_medians(bundle: dict[str, Any]) -> None:
     answer = bundle["graph"].query("landscape-maturity-pipeline")
     days = [int(r[5]) for r in answer.rows if r[5] is not None]
     assert len(days) >= 30 and statistics.median(days) > 180
+
+
+# --- --as-of: the landscape as it stood, from the history ------------------------------------
+
+
+def _facts(store: Any, query: str) -> set[tuple[str, ...]]:
+    return {
+        tuple(shorten(str(t)) if isinstance(t, URIRef) else str(t) for t in row)
+        for row in store.query(query).rows
+    }
+
+
+def test_as_of_gives_the_landscape_of_that_day(graph: KnowledgeGraph) -> None:
+    from kg.history.asof import as_of_store
+
+    day = as_of_store(graph.store, "2019-12-31")
+    facts = _facts(
+        day,
+        """SELECT ?s ?p ?o WHERE { GRAPH kg:cncf-landscape-history {
+             ?s ?p ?o VALUES ?p { eco:category eco:developer eco:hostedBy eco:maturity }
+             FILTER(!CONTAINS(STR(?s), "cncf-landscape-history")) } }""",
+    )
+    cr, cns = (
+        "kg:cncf-landscape.runtime.container-runtime",
+        "kg:cncf-landscape.runtime.cloud-native-storage",
+    )
+    assert facts == {
+        ("kg:alpha-prime", "eco:category", cr),
+        ("kg:alpha-prime", "eco:developer", "kg:alpha-inc"),
+        ("kg:alpha-prime", "eco:hostedBy", "kg:cncf"),
+        ("kg:alpha-prime", "eco:maturity", "kg:maturity-incubating"),
+        ("kg:beta", "eco:category", cr),
+        ("kg:beta", "eco:developer", "kg:beta-co"),  # Acme's only from 2020
+        ("kg:delta", "eco:category", cns),
+        ("kg:distx", "eco:category", "kg:cncf-landscape.platform"),
+        ("kg:gamma", "eco:category", cr),
+        ("kg:gamma", "eco:developer", "kg:gamma-inc"),
+    }
+    # the name of the day; an item listed later is not there; later events are not either
+    assert _facts(day, "SELECT ?n WHERE { kg:alpha-prime rdfs:label ?n }") == {("Alpha",)}
+    assert _facts(day, "SELECT ?p WHERE { kg:epsilon ?p ?o }") == set()
+    assert _facts(day, "SELECT ?e WHERE { ?e a eco:OrganizationChange }") == set()
+    # a membership that ended later had not ended yet; one that began later is not there
+    members = "SELECT ?m WHERE { ?x a eco:Membership ; eco:member ?m }"
+    assert _facts(day, members) == {("kg:big",)}
+    assert _facts(day, "SELECT ?x WHERE { ?x a eco:Membership ; eco:endDate ?e }") == set()
+    # commits issued after the day, cited by nothing kept, are gone
+    assert (
+        _facts(
+            day,
+            "SELECT ?t WHERE { <https://github.com/cncf/landscape/commit/" + "d" * 40 + "> ?p ?t }",
+        )
+        == set()
+    )
+
+
+def test_as_of_before_the_history_has_none_of_it(graph: KnowledgeGraph) -> None:
+    from kg.history.asof import as_of_store
+
+    day = as_of_store(graph.store, "2015")
+    assert _facts(day, "SELECT ?s WHERE { GRAPH kg:cncf-landscape-history { ?s ?p ?o } }") == set()
+
+
+def test_as_of_the_last_day_is_the_import(graph: KnowledgeGraph) -> None:
+    # One rule for "now" (the import) and for --as-of (kg.history.landscape.facts_on).
+    from kg.history.asof import as_of_store
+
+    query = """SELECT ?s ?p ?o WHERE { GRAPH kg:cncf-landscape-history {
+        ?s ?p ?o VALUES ?p { eco:category eco:developer eco:hostedBy eco:maturity }
+        FILTER(!CONTAINS(STR(?s), "cncf-landscape-history")) } }"""
+    assert _facts(as_of_store(graph.store, "2022-05-01"), query) == _facts(graph.store, query)
+
+
+def test_cli_as_of_reads_the_history(runner: Any, workspace: Path, monkeypatch: Any) -> None:
+    from kg.cli import cli
+
+    monkeypatch.setenv("KG_HOME", str(workspace))
+    monkeypatch.delenv("KG_STORE", raising=False)
+    ask = "SELECT ?p WHERE { ?p eco:developer kg:acme }"
+    then = runner.invoke(cli, ["query", "--as-of", "2019-12-31", "--format", "csv", "--iris", ask])
+    now = runner.invoke(cli, ["query", "--format", "csv", "--iris", ask])
+    assert then.exit_code == 0 and now.exit_code == 0, (then.output, now.output)
+    beta = "/id/beta\n"
+    assert beta not in then.stdout
+    assert beta not in now.stdout  # delisted in 2022: listed under Acme only 2020-2022
+    during = runner.invoke(cli, ["query", "--as-of", "2021", "--format", "csv", "--iris", ask])
+    assert beta in during.stdout
