@@ -21,6 +21,7 @@ import click
 from kg import analysis
 from kg import build as builder
 from kg import query as q
+from kg import trends as trends_module
 from kg.errors import KgError, UsageError
 from kg.formats import render, render_records, table, with_labels
 from kg.graph import KnowledgeGraph
@@ -874,6 +875,48 @@ def export(
         f"wrote {', '.join(str(f) for f in files)}: {graph.number_of_nodes():,} nodes, "
         f"{graph.number_of_edges():,} edges"
     )
+
+
+@cli.command()
+@click.option(
+    "--by",
+    type=click.Choice(list(trends_module.BY)),
+    default="category",
+    show_default=True,
+    help="Items per top-level category, projects per maturity level, members per tier, "
+    "the share of items the top organisations hold, or the maturity pipeline's medians.",
+)
+@click.option(
+    "--every",
+    type=click.Choice(list(trends_module.EVERY)),
+    default="year",
+    show_default=True,
+    help="Count at the end of each year or month.",
+)
+@click.option("--top", type=click.IntRange(min=1), default=10, show_default=True,
+              help="With --by concentration: how many organisations.")  # fmt: skip
+@store_option
+@format_option(("table", "csv", "tsv", "json", "md"))
+def trends(by: str, every: str, top: int, store: str | None, fmt: str) -> None:
+    """The CNCF landscape over time, from an imported landscape history.
+
+    Counts at the end of each year (or month), and on the last revision's day for the last:
+    items per top-level category, CNCF projects per maturity level, members per tier; or
+    the share of the listed items held by the top organisations; or the median days from
+    sandbox to incubating to graduated per year of entry.
+
+    \b
+    Example:
+      kg import landscape-history landscape && kg build
+      kg trends
+      kg trends --by maturity --format csv > maturity.csv
+      kg trends --by tier --every month
+      kg trends --by concentration --top 10
+      kg trends --by pipeline
+    """
+    graph = open_graph(store)
+    table = trends_module.trend(graph.store, by=by, every=every, top=top)
+    click.echo(render_records(table.headers, table.rows, fmt, width=terminal_width()), nl=False)
 
 
 # --- landscape: import and diff -------------------------------------------------------------
