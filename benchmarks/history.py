@@ -3,9 +3,12 @@
 REPO is a clone of github.com/cncf/landscape or of the history bundle; without it the bundle
 in ``../shared/data/cncf-landscape/`` is cloned into a temporary folder first (not timed).
 Prints one table: the whole history, an update of 20 new commits (from a saved state), the
-revisions per second and the peak memory. ``--compare`` adds the alternatives the design
-chose between (blob reading with pygit2 and dulwich; a full parse with PyYAML's C loader and
-with rapidyaml) on a sample of revisions, and ``--json`` prints the figures as JSON.
+revisions per second and the peak memory; then the same into the graph (``kg import
+landscape-history``: events, periods, the TriG file) and ``kg build`` of the curated data with
+the whole history imported, validated (:func:`graph_figures`; ``make bench`` runs it too).
+``--compare`` adds the alternatives the design chose between (blob reading with pygit2 and
+dulwich; a full parse with PyYAML's C loader and with rapidyaml) on a sample of revisions, and
+``--json`` prints the figures as JSON.
 """
 
 from __future__ import annotations
@@ -26,7 +29,11 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from kg.importers.landscape.history import import_history, save_state  # noqa: E402
+from kg.importers.landscape.history import (  # noqa: E402
+    import_history,
+    import_landscape_history,
+    save_state,
+)
 from kg.importers.landscape.history.git import LandscapeRepo, read_history  # noqa: E402
 
 DATA = ROOT / ".." / "shared" / "data" / "cncf-landscape"
@@ -84,6 +91,54 @@ def measure(repo: Path, state_dir: Path) -> dict[str, Any]:
     }
 
 
+def _git(repo: Path, *args: str) -> str:
+    out = subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True, text=True)
+    return out.stdout.strip()
+
+
+def graph_figures(repo: Path, work: Path, update: int = 20) -> dict[str, Any]:
+    """``kg import landscape-history`` of the whole history, then of ``update`` new commits
+    (the clone set back by that many commits of the file, imported, then set forward again),
+    then ``kg build`` of the curated data and the history, validated. ``repo`` is reset to
+    where it was."""
+    from kg.build import build
+
+    head = _git(repo, "rev-parse", "HEAD")
+    with LandscapeRepo(repo) as r:
+        cut = read_history(r).revisions[-(update + 1)].commit
+    out: dict[str, Any] = {}
+    t0, c0 = time.perf_counter(), time.process_time()
+    full = import_landscape_history(repo, out_dir=work / "full")
+    out["graph_full_seconds"] = round(time.perf_counter() - t0, 2)
+    out["graph_full_cpu_seconds"] = round(time.process_time() - c0, 2)
+    out["graph_events"] = full.events
+    out["graph_triples"] = full.triples
+    out["graph_steps"] = {k: round(v, 2) for k, v in full.seconds_by_step.items()}
+    try:
+        _git(repo, "reset", "-q", "--hard", cut)
+        import_landscape_history(repo, out_dir=work / "update")
+        _git(repo, "reset", "-q", "--hard", head)
+        t0, c0 = time.perf_counter(), time.process_time()
+        step = import_landscape_history(repo, out_dir=work / "update")
+        out["graph_update_seconds"] = round(time.perf_counter() - t0, 2)
+        out["graph_update_cpu_seconds"] = round(time.process_time() - c0, 2)
+        out["graph_update_revisions"] = step.read
+        out["graph_update_steps"] = {k: round(v, 2) for k, v in step.seconds_by_step.items()}
+        same = (work / "update" / full.output.name).read_bytes() == full.output.read_bytes()
+        out["graph_update_same_bytes"] = same
+    finally:
+        _git(repo, "reset", "-q", "--hard", head)
+    t0, c0 = time.perf_counter(), time.process_time()
+    result = build(out=work / "dist", imports=work / "full", formats=("trig", "nt"))
+    out["build_seconds"] = round(time.perf_counter() - t0, 2)
+    out["build_cpu_seconds"] = round(time.process_time() - c0, 2)
+    out["build_steps"] = {k: round(v, 2) for k, v in result.seconds.items()}
+    out["build_triples"] = result.store.count()
+    out["build_conforms"] = not result.violations
+    out["load_average_1min_after"] = round(os.getloadavg()[0], 2)
+    return out
+
+
 def compare(repo: Path, sample: int = 20) -> dict[str, Any]:
     """The alternatives, on every blob (reading) and on ``sample`` revisions (parsing)."""
     import yaml
@@ -130,10 +185,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("repo", nargs="?", type=Path, help="a clone (default: the bundle)")
     parser.add_argument("--compare", action="store_true", help="measure the alternatives too")
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    parser.add_argument(
+        "--no-graph", action="store_true", help="the engine only: no graph, no kg build"
+    )
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
         repo = args.repo or _clone_bundle(Path(tmp))
         figures = measure(repo, Path(tmp))
+        if not args.no_graph:
+            figures.update(graph_figures(repo, Path(tmp) / "graph"))
         if args.compare:
             figures.update(compare(repo))
     if args.json:
@@ -155,8 +215,26 @@ def main(argv: list[str] | None = None) -> int:
         ("full parses (fallbacks)", "", str(figures["full_parses"])),
         ("events", "", str(figures["events"])),
     ]
+    if "graph_full_seconds" in figures:
+        rows += [
+            ("import into the graph, whole history", f"{figures['graph_triples']} triples",
+             f"{figures['graph_full_seconds']} s"),
+            ("import into the graph, CPU", "", f"{figures['graph_full_cpu_seconds']} s"),
+            ("import into the graph, update", f"{figures['graph_update_revisions']} revisions",
+             f"{figures['graph_update_seconds']} s"),
+            ("import into the graph, update, CPU", "", f"{figures['graph_update_cpu_seconds']} s"),
+            ("kg build, curated + history", f"{figures['build_triples']} triples",
+             f"{figures['build_seconds']} s"),
+            ("kg build, validation", "conforms" if figures["build_conforms"] else "FAILS",
+             f"{figures['build_steps'].get('validate', 0)} s"),
+        ]  # fmt: skip
     for key in sorted(k for k in figures if k.endswith(("_seconds", "_ms", "_estimate_s"))):
-        if key not in ("full_seconds", "update_seconds", "full_cpu_seconds", "update_cpu_seconds"):
+        if key not in (
+            "full_seconds",
+            "update_seconds",
+            "full_cpu_seconds",
+            "update_cpu_seconds",
+        ) and not key.startswith(("graph_", "build_")):
             rows.append((key.replace("_", " "), "", str(figures[key])))
     width = max(len(r[0]) for r in rows)
     print(f"| {'measure':<{width}} | {'of':<18} | {'value':>10} |")
