@@ -41,14 +41,11 @@ from dataclasses import dataclass, field
 from itertools import accumulate
 from typing import Any
 
-import yaml
-
 HEAD, CATEGORY, SUBCATEGORY, ITEM = 0, 1, 2, 3
 _KINDS = {b"category": CATEGORY, b"subcategory": SUBCATEGORY, b"item": ITEM}
 _LIST_KEY = {CATEGORY: "subcategories", SUBCATEGORY: "items", HEAD: "landscape"}
 _MARKER = re.compile(rb"- (category|subcategory|item):[ \t]*\n")
 _DOC_MARK = re.compile(rb"(?:^|\n)(?:---|\.\.\.)(?:[ \t\r\n]|$)")
-_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _CHUNK = 1 << 16
 
 
@@ -64,8 +61,10 @@ class YamlProblem(Exception):
 def load_yaml(data: bytes) -> Any:
     """A full parse, as :func:`kg.importers.landscape._load_yaml` does it (the same safe C
     loader), raising :class:`YamlProblem`."""
+    import yaml  # deferred: `kg --help` imports the importers, and PyYAML is not needed there
+
     try:
-        return yaml.load(data, Loader=_LOADER)  # a safe loader: nothing is built or executed
+        return yaml.load(data, Loader=_loader())  # a safe loader: nothing is built or executed
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc)
@@ -145,11 +144,19 @@ def _last_line(text: bytes) -> bytes:
     return b""
 
 
+def _loader() -> Any:
+    import yaml
+
+    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def _parse_segment(kind: int, indent: int, text: bytes) -> Segment:
+    import yaml
+
     if _DOC_MARK.search(text) and not (kind == HEAD and text.startswith(b"---")):
         return Segment(kind, indent, text, None, False)
     try:
-        value = yaml.load(text, Loader=_LOADER)
+        value = yaml.load(text, Loader=_loader())
     except yaml.YAMLError:
         return Segment(kind, indent, text, None, False)
     if kind == ITEM:
