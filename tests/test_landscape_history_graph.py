@@ -543,3 +543,26 @@ def test_bundle_graduated_projects_on_the_last_day_equal_that_revisions_yaml(
     from kg.importers.landscape.linking import name_key
 
     assert len({name_key(n) for n in names}) == len(holding)
+
+
+def test_every_term_the_graph_uses_is_in_the_ontology(imported: dict[str, Any]) -> None:
+    ontology = read_sources(ontology_files())
+    declared = {
+        str(r[0])
+        for r in ontology.query(
+            "SELECT ?t WHERE { ?t a ?k VALUES ?k { owl:Class owl:ObjectProperty "
+            "owl:DatatypeProperty skos:Concept skos:ConceptScheme } }"
+        ).rows
+    }
+    store = imported["store"]
+    used = {q.predicate.value for q in store} | {
+        q.object.value for q in store.quads_for_pattern(None, ox.NamedNode(RDF + "type"), None)
+    }
+    used |= {
+        q.object.value
+        for q in store
+        if isinstance(q.object, ox.NamedNode)
+        and q.object.value.startswith((KG + "cncf-tier-", KG + "programme-", KG + "maturity-"))
+    }
+    ours = {t for t in used if t.startswith((ECO, KG + "cncf-tier", KG + "programme-"))}
+    assert ours and ours <= declared, sorted(ours - declared)
