@@ -28,6 +28,7 @@ import json
 import os
 import platform
 import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -1061,6 +1062,57 @@ def bench_size(report: Report, data: Data) -> dict[str, float]:
     return times
 
 
+def bench_history(report: Report) -> None:
+    """The landscape's whole history into the graph, an update of 20 commits, and ``kg
+    build`` with it (benchmarks/history.py); skipped without the bundle or git."""
+    from benchmarks import history
+
+    bundle = Path(os.environ.get("KG_LANDSCAPE_DATA") or LANDSCAPE) / "landscape-history.bundle"
+    if not bundle.is_file() or shutil.which("git") is None:
+        report.note(f"no landscape history bundle at {bundle} (or no git): history not measured")
+        return
+    with tempfile.TemporaryDirectory(prefix="kg-bench-history-") as tmp:
+        progress("landscape history: cloning the bundle (not timed)")
+        repo = Path(tmp) / "landscape"
+        subprocess.run(["git", "clone", "-q", str(bundle.resolve()), str(repo)], check=True)
+        progress("landscape history: import, update, build")
+        figures = history.graph_figures(repo, Path(tmp) / "graph")
+    report.add(
+        Line(
+            "import landscape history (whole bundle)",
+            "real",
+            figures["graph_full_seconds"],
+            target="< 60 s",
+            passed=figures["graph_full_seconds"] < 60,
+            note=f"{figures['graph_events']:,} events, {figures['graph_triples']:,} triples; "
+            f"CPU {figures['graph_full_cpu_seconds']} s",
+        )
+    )
+    report.add(
+        Line(
+            "import landscape history (20-commit update)",
+            "real",
+            figures["graph_update_seconds"],
+            target="< 5 s",
+            passed=figures["graph_update_seconds"] < 5 and figures["graph_update_same_bytes"],
+            note=f"{figures['graph_update_revisions']} revisions read; CPU "
+            f"{figures['graph_update_cpu_seconds']} s; bytes of a full import: "
+            f"{figures['graph_update_same_bytes']}",
+        )
+    )
+    report.add(
+        Line(
+            "kg build, curated + landscape history",
+            "real",
+            figures["build_seconds"],
+            target="< 20 s",
+            passed=figures["build_seconds"] < 20 and figures["build_conforms"],
+            note=f"{figures['build_triples']:,} triples; validation "
+            f"{figures['build_steps'].get('validate', 0)} s; CPU {figures['build_cpu_seconds']} s",
+        )
+    )
+
+
 def run(*, quick: bool = False, sizes: Sequence[str] | None = None, real: bool = True) -> Report:
     """Measure every size (10k only when ``quick``) and the real data; return the report."""
     report = Report(quick=quick)
@@ -1074,6 +1126,8 @@ def run(*, quick: bool = False, sizes: Sequence[str] | None = None, real: bool =
             if data is not None:
                 bench_size(report, data)
                 bench_cli(report, data)
+        if not quick:
+            bench_history(report)
     report.growth = growth(times)
     return report
 

@@ -21,6 +21,7 @@ import click
 from kg import analysis, resources
 from kg import build as builder
 from kg import query as q
+from kg import trends as trends_module
 from kg.errors import KgError, UsageError
 from kg.formats import render, render_records, table, with_labels
 from kg.graph import KnowledgeGraph
@@ -28,6 +29,7 @@ from kg.importers.landscape import (
     diff_landscapes,
     emit_changes,
     import_landscape,
+    import_landscape_history,
     read_landscape,
     snapshot_date,
 )
@@ -945,6 +947,48 @@ def export(
     )
 
 
+@cli.command()
+@click.option(
+    "--by",
+    type=click.Choice(list(trends_module.BY)),
+    default="category",
+    show_default=True,
+    help="Items per top-level category, projects per maturity level, members per tier, "
+    "the share of items the top organisations hold, or the maturity pipeline's medians.",
+)
+@click.option(
+    "--every",
+    type=click.Choice(list(trends_module.EVERY)),
+    default="year",
+    show_default=True,
+    help="Count at the end of each year or month.",
+)
+@click.option("--top", type=click.IntRange(min=1), default=10, show_default=True,
+              help="With --by concentration: how many organisations.")  # fmt: skip
+@store_option
+@format_option(("table", "csv", "tsv", "json", "md"))
+def trends(by: str, every: str, top: int, store: str | None, fmt: str) -> None:
+    """The CNCF landscape over time, from an imported landscape history.
+
+    Counts at the end of each year (or month), and on the last revision's day for the last:
+    items per top-level category, CNCF projects per maturity level, members per tier; or
+    the share of the listed items held by the top organisations; or the median days from
+    sandbox to incubating to graduated per year of entry.
+
+    \b
+    Example:
+      kg import landscape-history landscape && kg build
+      kg trends
+      kg trends --by maturity --format csv > maturity.csv
+      kg trends --by tier --every month
+      kg trends --by concentration --top 10
+      kg trends --by pipeline
+    """
+    graph = open_graph(store)
+    table = trends_module.trend(graph.store, by=by, every=every, top=top)
+    click.echo(render_records(table.headers, table.rows, fmt, width=terminal_width()), nl=False)
+
+
 # --- landscape: import and diff -------------------------------------------------------------
 
 
@@ -955,6 +999,7 @@ def import_group() -> None:
     \b
     Example:
       kg import landscape ../shared/data/cncf-landscape/landscape-2026-08-07.yml
+      kg import landscape-history landscape   # a clone of github.com/cncf/landscape
     """
 
 
@@ -1056,6 +1101,104 @@ def _landscape_file(source: str | None) -> Path:
             bar.update(done - bar.pos)
 
         return fetch_landscape(url, folder=folder, progress=advance)
+
+
+class _RevisionBar:
+    """The history import's progress: a bar of revisions on a terminal, nothing when piped."""
+
+    def __init__(self) -> None:
+        self.bar: Any = None
+
+    def __call__(self, done: int, total: int, _revision: object) -> None:
+        if not sys.stderr.isatty():
+            return
+        if self.bar is None:
+            self.bar = click.progressbar(length=total, label="revisions", file=sys.stderr)
+            self.bar.__enter__()
+        self.bar.update(done - self.bar.pos)
+        if done >= total:
+            self.close()
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
+
+
+@import_group.command("landscape-history")
+@click.argument("repo", type=click.Path(path_type=Path))
+@click.option("--since", metavar="DATE", default=None, help="Changes from DATE on (YYYY-MM-DD).")
+@click.option("--until", metavar="DATE", default=None, help="Changes up to DATE (YYYY-MM-DD).")
+@click.option(
+    "--every",
+    type=click.Choice(["commit", "day", "month"]),
+    default="commit",
+    show_default=True,
+    help="Read every commit, or the last one of each day or month (faster, coarser).",
+)
+@click.option("--ref", default=None, metavar="REF", help="The branch or commit to read [HEAD].")
+@click.option("--fresh", is_flag=True, help="Ignore the saved state: read the whole history.")
+@format_option(("table", "json"))
+def import_landscape_history_command(
+    repo: Path,
+    since: str | None,
+    until: str | None,
+    every: str,
+    ref: str | None,
+    fresh: bool,
+    fmt: str,
+) -> None:
+    """Import the history of landscape.yml in a git clone of the CNCF landscape.
+
+    Every change of every commit becomes a dated event citing its upstream commit: items
+    listed, delisted, renamed, moved; CNCF maturity; organisation (Crunchbase) changes, linked
+    to a curated acquisition or donation where one matches; memberships and certifications.
+    Writes imports/cncf-landscape-history.trig (one graph) and keeps a state beside it, so
+    that importing again after new upstream commits reads only those. Run `kg build` after.
+
+    \b
+    Example:
+      git clone https://github.com/cncf/landscape   # or clone the history bundle
+      kg import landscape-history landscape
+      kg import landscape-history landscape --since 2024-01-01 --every day
+      kg build && kg trends --by maturity
+    """
+    bar = _RevisionBar()
+    try:
+        report = import_landscape_history(
+            repo, since=since, until=until, every=every, ref=ref, fresh=fresh,
+            progress=bar, note=note,
+        )  # fmt: skip
+    finally:
+        bar.close()
+    for problem in report.skipped:
+        note(
+            f"skipped: landscape.yml at commit {str(problem['commit'])[:12]} ({problem['date']}, "
+            f"{problem['upstream']}): {problem['kind']}: {problem['message']}"
+            + (f" (line {problem['line']})" if problem.get("line") else "")
+        )
+    for message in report.notes:
+        note(f"note: {message}")
+    if fmt == "json":
+        click.echo(json.dumps(report.summary(), indent=2, ensure_ascii=False))
+        return
+    kinds = ", ".join(f"{n:,} {k}" for k, n in sorted(report.events_by_kind.items()))
+    periods = ", ".join(
+        f"{n:,} {shorten(k).removeprefix('eco:')}"
+        for k, n in sorted(report.periods_by_class.items())
+    )
+    click.echo(
+        f"{'imported' if report.changed else 'unchanged'}: {report.revisions:,} revisions of "
+        f"landscape.yml ({report.first} to {report.last}) -> {report.output}\n"
+        f"read {report.read:,} revisions"
+        + (" since the last import" if report.incremental else "")
+        + f": {report.new_events:,} new events\n"
+        f"{report.events:,} events ({kinds})\n"
+        f"periods: {periods}; {len(report.corroborated)} organisation changes matched to a "
+        f"curated deal; {report.commits:,} commits cited; {report.triples:,} triples in "
+        f"{report.seconds:.1f} s\n"
+        "next: kg build"
+    )
 
 
 @cli.group("diff")

@@ -174,6 +174,32 @@ def remove_tree(path: Path) -> None:
         shutil.rmtree(path, ignore_errors=True)
 
 
+def atomic_dir(target: str | os.PathLike[str], fill: Callable[[Path], object]) -> Path:
+    """Make a folder whole: ``fill`` writes into a new folder beside ``target``, which then
+    replaces it. A reader opens the old folder or the new one, never half of one."""
+    path = Path(target)
+    tmp = make_private_dir(path.parent, f".{path.name}.")
+    try:
+        fill(tmp)
+        old = None
+        if path.exists():
+            old = path.with_name(f".{path.name}.old-{os.getpid()}")
+            os.replace(path, old)
+        os.replace(tmp, path)
+        if old is not None:
+            remove_tree(old)
+    except KgError:
+        remove_tree(tmp)
+        raise
+    except OSError as exc:
+        remove_tree(tmp)
+        raise _output_error(path, exc) from exc
+    except BaseException:
+        remove_tree(tmp)
+        raise
+    return path
+
+
 @contextlib.contextmanager
 def exclusive_lock(
     path: str | os.PathLike[str], *, waiting: Callable[[str], object] | None = None

@@ -14,7 +14,7 @@ REPO = Path(__file__).resolve().parents[1]
 #: The shared data beside the checkout; $KG_SHARED names it for a checkout elsewhere (a
 #: git worktree).
 SHARED = Path(os.environ.get("KG_SHARED") or REPO.parent / "shared")
-LANDSCAPE_DIR = SHARED / "data" / "cncf-landscape"
+LANDSCAPE_DIR = Path(os.environ.get("KG_LANDSCAPE_DATA") or SHARED / "data" / "cncf-landscape")
 ESSAY = SHARED / "essay-2015.txt"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 

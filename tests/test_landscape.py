@@ -312,7 +312,9 @@ def test_mapping_of_items_members_events_and_categories(imported: dict[str, obje
         kg("cncf-landscape.orchestration-management.service-mesh"),
         kg("cncf-landscape.runtime.container-runtime"),
     }
-    assert objects(store, widget, ECO + "developer") == {kg("cncf")}
+    # the file names the CNCF as its organisation: the CNCF hosts it, it does not develop it
+    assert objects(store, widget, ECO + "developer") == set()
+    assert objects(store, widget, ECO + "hostedBy") == {kg("cncf")}
     assert objects(store, widget, ECO + "maturity") == {kg("maturity-graduated")}
     assert objects(store, kg("widget-lens"), ECO + "parentProject") == {widget}
     # dated maturity events, each as precise as the file
@@ -348,6 +350,59 @@ def test_mapping_of_items_members_events_and_categories(imported: dict[str, obje
         store, ECO + "category", ox.NamedNode(kg("cncf-landscape.runtime.container-runtime"))
     )
     assert ECO + "Product" not in objects(store, kg("initech"), RDF + "type")
+
+
+def test_members_and_programmes_are_memberships_and_certifications(
+    imported: dict[str, object],
+) -> None:
+    out = imported["out"]
+    assert isinstance(out, Path)
+    store = load(out / "cncf-landscape-2026-01-01.trig")
+    source = kg("cncf-landscape.2026-01-01")
+    scheme = subjects(store, SKOS + "inScheme", ox.NamedNode(kg("cncf-landscape")))
+    # neither the members' tiers nor the programmes are categories any more
+    assert not {c for c in scheme if "cncf-members" in c or "special" in c or "certified" in c}
+    # a member: a membership of its organisation at its tier, held by the snapshot's day
+    memberships = subjects(store, RDF + "type", ox.NamedNode(ECO + "Membership"))
+    tiers = {
+        (next(iter(objects(store, m, ECO + "member"))), next(iter(objects(store, m, ECO + "tier"))))
+        for m in memberships
+    }
+    assert tiers == {
+        (kg("umbrella-corporation"), kg("cncf-tier-silver")),  # linked to the curated graph
+        (kg("hooli"), kg("cncf-tier-silver")),  # Nucleus, by its homepage
+        (kg("non-public-organization-heron"), kg("cncf-tier-silver")),
+        (kg("massive-dynamic"), kg("cncf-tier-end-user-supporter")),  # a renamed tier's id
+    }
+    for m in memberships:
+        assert objects(store, m, ECO + "foundation") == {kg("cncf")}
+        assert objects(store, m, ECO + "startedBy") == {"2026-01-01"}
+        assert objects(store, m, ECO + "source") == {source}
+    assert not objects(store, kg("massive-dynamic"), ECO + "category")
+    # programmes: certifications of the product, or of the organisation a KCSP entry names
+    certs = subjects(store, RDF + "type", ox.NamedNode(ECO + "Certification"))
+    held = {
+        (
+            next(iter(objects(store, c, ECO + "item"))),
+            next(iter(objects(store, c, ECO + "programme"))),
+        )
+        for c in certs
+    }
+    assert held == {
+        (kg("widget-distro"), kg("programme-certified-kubernetes-distribution")),
+        (kg("widget-distro"), kg("programme-certified-kubernetes-ai-platform")),
+        (kg("initech"), kg("programme-kcsp")),
+    }
+    # a certified distribution is still a platform; the KCSP entry adds no category
+    assert objects(store, kg("widget-distro"), ECO + "category") == {kg("cncf-landscape.platform")}
+    assert objects(store, kg("widget-distro"), ECO + "developer") == {kg("acme-corp")}
+    assert objects(store, kg("initech"), ECO + "category") == {
+        kg("cncf-landscape.runtime.container-runtime")
+    }
+    # a programme the ontology does not know yet is a concept of the import
+    ai = kg("programme-certified-kubernetes-ai-platform")
+    assert objects(store, ai, SKOS + "inScheme") == {kg("cncf-programmes")}
+    assert objects(store, ai, RDFS + "label") == {"Certified Kubernetes - AI Platform"}
 
 
 def test_hostile_strings_stay_plain_literals(imported: dict[str, object]) -> None:
@@ -581,8 +636,18 @@ def test_real_file_counts_equal_the_yaml(real_imports: dict[str, object], name: 
         for q in store.quads_for_pattern(None, ox.NamedNode(ECO + "crunchbase"), None, graph)
     }
     assert len(crunchbase) == expected["organisations"]
+    data = read_yaml(landscape_path(name))
+    # Members and programmes are not categories; a certification's subcategory is not one either
+    # (its items keep the top category): the scheme holds the rest, counted here from the YAML.
+    kept = [c for c in data["landscape"] if c["name"] not in ("CNCF Members", "Special")]
+    kept_subs = [
+        s
+        for c in kept
+        for s in c["subcategories"] or []
+        if not s["name"].startswith("Certified Kubernetes")
+    ]
     cats = subjects(store, SKOS + "inScheme", ox.NamedNode(kg("cncf-landscape")))
-    assert len(cats) == expected["categories"] + expected["subcategories"]
+    assert len(cats) == len(kept) + len(kept_subs)
     # every entry of the file is in the graph: a subject with its name in its subcategory
     names: dict[str, set[str]] = defaultdict(set)
     for q in store.quads_for_pattern(None, None, None, graph):
@@ -592,17 +657,33 @@ def test_real_file_counts_equal_the_yaml(real_imports: dict[str, object], name: 
     assert isinstance(index, CuratedIndex)
     for iri in index.kinds:
         names[iri] |= index.label_keys(iri)
-    data = read_yaml(landscape_path(name))
     from kg.importers.landscape.mapping import category_iri
 
+    member_of = {
+        next(iter(objects(store, m, ECO + "member")))
+        for m in subjects(store, RDF + "type", ox.NamedNode(ECO + "Membership"))
+    }
+    certified = {
+        next(iter(objects(store, c, ECO + "item")))
+        for c in subjects(store, RDF + "type", ox.NamedNode(ECO + "Certification"))
+    }
     for c in data["landscape"]:
         for s in c["subcategories"] or []:
-            members = subjects(
-                store, ECO + "category", ox.NamedNode(category_iri(c["name"], s["name"]))
-            )
+            if c["name"] == "CNCF Members":
+                holders = member_of
+            elif c["name"] == "Special":
+                holders = certified
+            elif s["name"].startswith("Certified Kubernetes"):
+                holders = certified & subjects(
+                    store, ECO + "category", ox.NamedNode(category_iri(c["name"]))
+                )
+            else:
+                holders = subjects(
+                    store, ECO + "category", ox.NamedNode(category_iri(c["name"], s["name"]))
+                )
             for item in s.get("items") or []:
                 key = name_key(item["name"])
-                assert any(key in names[m] for m in members), (c["name"], s["name"], item["name"])
+                assert any(key in names[m] for m in holders), (c["name"], s["name"], item["name"])
 
 
 #: Curated entities the real files must link to (data/essay-2015.trig, data/history/*.trig).
@@ -713,6 +794,32 @@ def test_real_2026_builds_conforms_and_answers_the_essay_question(
     from kg.query import run
     from kg.sparql.library import resolve
 
+    # The CNCF hosts what the file lists under it, and develops none of it. Counted here from
+    # the YAML: the distinct names (members and programmes aside) with a maturity level or the
+    # CNCF as their Crunchbase organisation.
+    data = read_yaml(landscape_path("landscape-2026-08-07.yml"))
+    hosted_names = {
+        i["name"]
+        for c in data["landscape"]
+        if c["name"] not in ("CNCF Members", "Special")
+        for s in c["subcategories"] or []
+        for i in s.get("items") or []
+        if i.get("project")
+        or "organization/cloud-native-computing-foundation" in str(i.get("crunchbase"))
+    }
+    hosted = run(
+        result.store,
+        """SELECT ?p ?name WHERE { ?p eco:hostedBy kg:cncf ; rdfs:label|skos:altLabel ?name }""",
+    )
+    keys: dict[str, set[str]] = defaultdict(set)
+    for p, n in hosted.rows:
+        keys[str(p)].add(name_key(str(n)))
+    wanted = {name_key(n) for n in hosted_names}
+    # Names that differ only by a qualifier (Envoy, Envoy (Wasm)) are one product: compare keys.
+    assert len(wanted) > 200 and wanted == set().union(*keys.values()) & wanted
+    assert all(k & wanted for k in keys.values())
+    developed = run(result.store, "SELECT ?p WHERE { ?p eco:developer kg:cncf }")
+    assert developed.rows == []
     text, _ = resolve("graduated-projects-of-essay-companies")
     answer = run(result.store, text)
     rows = {(str(r[0]), str(r[1])) for r in answer.rows}

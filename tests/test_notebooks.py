@@ -8,9 +8,31 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from tests.conftest import REPO
+from tests.conftest import LANDSCAPE_DIR, REPO
 
 NOTEBOOKS = sorted((REPO / "notebooks").glob("*.ipynb"))
+#: Notebooks about the landscape over time run on the curated graph with the whole history
+#: of the CNCF landscape imported (the bundle in shared/).
+HISTORY_NOTEBOOKS = {"04-landscape-over-time.ipynb"}
+
+
+@pytest.fixture(scope="session")
+def history_workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A workspace with the curated graph and the bundle's whole history, built."""
+    import subprocess
+
+    from kg.build import build
+    from kg.importers.landscape.history import import_landscape_history
+
+    bundle = LANDSCAPE_DIR / "landscape-history.bundle"
+    if not bundle.is_file():
+        pytest.skip(f"the landscape history bundle is not at {bundle}")
+    home = tmp_path_factory.mktemp("kg-history-home")
+    clone = home / "landscape"
+    subprocess.run(["git", "clone", "-q", str(bundle.resolve()), str(clone)], check=True)
+    import_landscape_history(clone, out_dir=home / "imports")
+    build(out=home / "dist", imports=home / "imports", formats=("nt",))
+    return home
 
 
 def test_the_analysis_notebooks_exist() -> None:
@@ -33,13 +55,16 @@ def test_committed_without_outputs(path: Path) -> None:
 @pytest.mark.notebook
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_notebook_runs(
-    path: Path, workspace: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    path: Path, request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Execute in a fresh kernel of this interpreter, with the built curated graph as the
-    workspace and a scratch folder as the working directory."""
+    """Execute in a fresh kernel of this interpreter, with the built curated graph (and the
+    landscape's history, for the notebooks about it) as the workspace and a scratch folder as
+    the working directory."""
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError
 
+    fixture = "history_workspace" if path.name in HISTORY_NOTEBOOKS else "workspace"
+    workspace = request.getfixturevalue(fixture)
     monkeypatch.setenv("KG_HOME", str(workspace))
     monkeypatch.delenv("KG_STORE", raising=False)
     monkeypatch.delenv("MPLBACKEND", raising=False)  # the kernel draws inline

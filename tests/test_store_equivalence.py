@@ -9,6 +9,7 @@ the query without it and the rows are compared as multisets.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -82,7 +83,15 @@ def test_library_answers_identical_on_curated_graph(workspace: Path, tmp_path: P
     assert not differ, f"rows differ (ours, rdflib): {differ}"
     # Equal empty answers would prove nothing: most questions have rows on the curated data.
     answered = {name for name, (_same, ours, _theirs) in outcome.items() if ours > 0}
-    assert len(answered) >= 0.8 * len(outcome), sorted(set(outcome) - answered)
+    # Questions about an imported landscape (its snapshots, its history) have no rows on the
+    # curated graph alone: they are left out of the share.
+    imported = {
+        name
+        for name, entry in library().items()
+        if re.search(r"imported (CNCF )?landscape", entry.description)
+    }
+    asked = set(outcome) - imported
+    assert len(answered & asked) >= 0.8 * len(asked), sorted(asked - answered)
     for name in ("acquisitions-by", "owner-on", "owned-by", "companies-by-category", "sources"):
         assert name in answered, name
 

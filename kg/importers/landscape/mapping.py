@@ -27,6 +27,20 @@ from kg.importers.landscape.linking import (
     strip_qualifier,
     url_key,
 )
+from kg.importers.landscape.meaning import (
+    CNCF,
+    CNCF_SLUG,
+    KNOWN_PROGRAMMES,
+    KNOWN_TIERS,
+    PROGRAMME_SCHEME,
+    TIER_SCHEME,
+    category_path,
+    is_membership,
+    is_programme,
+    programme_iri,
+    stable_id,
+    tier_iri,
+)
 from kg.importers.landscape.read import (
     GUIDE_UPSTREAM,
     LANDSCAPE_HOME,
@@ -101,6 +115,14 @@ class Plan:
         out = [o.link for o in self.orgs.values() if o.link]
         out += [p.link for p in self.products.values() if p.link]
         return out
+
+    def cncf(self) -> str | None:
+        """The IRI the CNCF has in this plan (the organisation the file gives the projects it
+        hosts), else the curated CNCF when the curated graph has it."""
+        org = self.orgs.get("crunchbase:" + CNCF_SLUG)
+        if org is not None:
+            return org.iri
+        return CNCF if CNCF in self.curated else None
 
 
 def derive_name(slug: str) -> str:
@@ -322,29 +344,49 @@ def _uri(text: str) -> Literal:
 
 
 class Triples:
-    """Triples in a set, written in a stable order: subjects by rank, then by IRI."""
+    """Triples in a set, written in a stable order: subjects by rank, then by IRI.
+
+    Kept as plain strings (an IRI) or terms (a literal) until :meth:`quads`: the history's
+    graph has 120,000 triples, and making the engine's terms once per distinct IRI, at the
+    end, is what keeps writing it in a second.
+    """
 
     def __init__(self) -> None:
-        self.triples: set[tuple[NamedNode, NamedNode, _Term]] = set()
+        self.triples: set[tuple[str, str, str | Literal | BlankNode]] = set()
         self.rank: dict[str, int] = {}
 
     def add(self, s: str, p: str, o: _Term | str, *, rank: int = 5) -> None:
-        self.triples.add((_n(s), _n(p), _n(o) if isinstance(o, str) else o))
-        self.rank[s] = min(self.rank.get(s, rank), rank)
+        self.triples.add((s, p, o.value if isinstance(o, NamedNode) else o))
+        known = self.rank.get(s)
+        if known is None or rank < known:
+            self.rank[s] = rank
 
     def count(self, cls: str) -> int:
         """How many subjects have the type ``cls``."""
-        return sum(1 for _, p, o in self.triples if p.value == RDF + "type" and o == _n(cls))
+        return sum(1 for _, p, o in self.triples if p == RDF + "type" and o == cls)
 
     def quads(self, graph: str) -> list[Quad]:
         g = _n(graph)
         first = {RDF + "type": 0, RDFS + "label": 1}
+        rank = self.rank
 
-        def key(t: tuple[NamedNode, NamedNode, _Term]) -> tuple[int, str, int, str, str]:
+        def key(t: tuple[str, str, str | Literal | BlankNode]) -> tuple[int, str, int, str, str]:
             s, p, o = t
-            return (self.rank[s.value], s.value, first.get(p.value, 2), p.value, str(o))
+            # An IRI sorts as the engine writes it (<...>), so the order is the one of terms.
+            return (rank[s], s, first.get(p, 2), p, f"<{o}>" if isinstance(o, str) else str(o))
 
-        return [Quad(s, p, o, g) for s, p, o in sorted(self.triples, key=key)]
+        nodes: dict[str, NamedNode] = {}
+
+        def node(iri: str) -> NamedNode:
+            n = nodes.get(iri)
+            if n is None:
+                n = nodes[iri] = NamedNode(iri)
+            return n
+
+        return [
+            Quad(node(s), node(p), node(o) if isinstance(o, str) else o, g)
+            for s, p, o in sorted(self.triples, key=key)
+        ]
 
 
 CATEGORY_MEMBERSHIP = ECO + "category"
@@ -408,13 +450,18 @@ def triples_for(plan: Plan, date: str, guide: Guide | None = None) -> Triples:
     out.add(SCHEME, RDFS + "label", lit("CNCF Cloud Native Landscape categories"), rank=1)
     out.add(SCHEME, ECO + "source", s, rank=1)
     defined = guide.definitions if guide else {}
-    known: set[tuple[str, str]] = set()
+    known: set[tuple[str, str | None]] = set()
     for cat, subs in landscape.categories:
+        if category_path(cat, "") is None:
+            continue  # CNCF Members, Special: memberships and programmes, written below
         c = category_iri(cat)
+        known.add((cat, None))
         _category(out, c, cat, s, defined.get((cat, None)), guide)
         out.add(c, SKOS + "topConceptOf", SCHEME, rank=1)
         out.add(SCHEME, SKOS + "hasTopConcept", c, rank=1)
         for sub in subs:
+            if category_path(cat, sub) != (cat, sub):
+                continue  # a certification's subcategory: its items keep the category only
             known.add((cat, sub))
             sc = category_iri(cat, sub)
             _category(out, sc, sub, s, defined.get((cat, sub)), guide)
@@ -422,10 +469,12 @@ def triples_for(plan: Plan, date: str, guide: Guide | None = None) -> Triples:
 
     def categorise(iri: str, paths: Iterable[tuple[str, str]]) -> None:
         for c, sub in paths:
-            if (c, sub) in known:
-                out.add(iri, CATEGORY_MEMBERSHIP, category_iri(c, sub), rank=3)
+            where = category_path(c, sub)
+            if where is not None and where in known:
+                out.add(iri, CATEGORY_MEMBERSHIP, category_iri(*where), rank=3)
 
     curated = plan.curated
+    cncf = plan.cncf() or _describe_cncf(out, s)
     for org in sorted(plan.orgs.values(), key=lambda o: o.iri):
         iri = org.iri
         out.add(iri, ECO + "source", s, rank=2)
@@ -472,8 +521,14 @@ def triples_for(plan: Plan, date: str, guide: Guide | None = None) -> Triples:
             out.add(iri, ECO + "parentProject", plan.products[parent].iri, rank=3)
         if description:
             out.add(iri, ECO + "description", lit(description), rank=3)
+        hosted = maturity is not None
         for key in product.orgs:
-            out.add(iri, ECO + "developer", plan.orgs[key].iri, rank=3)
+            if key == "crunchbase:" + CNCF_SLUG:
+                hosted = True  # the file's way of saying "a project the CNCF hosts"
+            else:
+                out.add(iri, ECO + "developer", plan.orgs[key].iri, rank=3)
+        if hosted:
+            out.add(iri, ECO + "hostedBy", cncf, rank=3)
         if maturity:
             out.add(iri, ECO + "maturity", f"{KG}maturity-{maturity}", rank=3)
         for kind, when in dates:
@@ -484,7 +539,67 @@ def triples_for(plan: Plan, date: str, guide: Guide | None = None) -> Triples:
             out.add(event, ECO + "maturity", f"{KG}maturity-{kind}", rank=4)
             out.add(event, ECO + "date", Literal(when, datatype=_DATATYPES[len(when)]), rank=4)
             out.add(event, ECO + "source", s, rank=4)
+    _memberships_and_certifications(out, plan, s, date, cncf)
     return out
+
+
+def _describe_cncf(out: Triples, source: str) -> str:
+    """The CNCF, when neither the file nor the curated graph describes it."""
+    out.add(CNCF, RDF + "type", ECO + "Consortium", rank=2)
+    out.add(CNCF, RDFS + "label", lit("Cloud Native Computing Foundation"), rank=2)
+    out.add(CNCF, ECO + "source", source, rank=2)
+    return CNCF
+
+
+def concept(out: Triples, iri: str, label: str, scheme: str, source: str) -> None:
+    """A tier or programme the ontology does not know yet: a concept of its scheme."""
+    out.add(iri, RDF + "type", SKOS + "Concept", rank=1)
+    out.add(iri, RDFS + "label", lit(label), rank=1)
+    out.add(iri, SKOS + "prefLabel", lit(label), rank=1)
+    out.add(iri, SKOS + "inScheme", scheme, rank=1)
+    out.add(iri, ECO + "source", source, rank=1)
+
+
+def local_name(iri: str) -> str:
+    """The part of an IRI that names the thing, for IRIs built from it."""
+    if iri.startswith(KG):
+        return iri[len(KG) :]
+    return slugify(iri) or hashlib.sha1(iri.encode()).hexdigest()[:12]
+
+
+def _memberships_and_certifications(
+    out: Triples, plan: Plan, source: str, date: str, cncf: str
+) -> None:
+    """*CNCF Members* entries as memberships of their organisation, programme entries as
+    certifications of their product or organisation: both held by the snapshot's date
+    (``eco:startedBy``: the snapshot does not say since when)."""
+    iris = plan.item_iris()
+    day = Literal(date, datatype=_XSD_DATE)
+    for item in plan.landscape.items:
+        holder = iris.get(item.name)
+        if holder is None:
+            continue
+        if is_membership(item.category):
+            tier = stable_id(item.subcategory)
+            node = f"{source}.membership.{local_name(holder)}.{tier}"
+            if tier not in KNOWN_TIERS:
+                concept(out, tier_iri(tier), item.subcategory, TIER_SCHEME, source)
+            out.add(node, RDF + "type", ECO + "Membership", rank=4)
+            out.add(node, ECO + "member", holder, rank=4)
+            out.add(node, ECO + "foundation", cncf, rank=4)
+            out.add(node, ECO + "tier", tier_iri(tier), rank=4)
+        elif is_programme(item.category, item.subcategory):
+            programme = stable_id(item.subcategory)
+            node = f"{source}.certification.{local_name(holder)}.{programme}"
+            if programme not in KNOWN_PROGRAMMES:
+                concept(out, programme_iri(programme), item.subcategory, PROGRAMME_SCHEME, source)
+            out.add(node, RDF + "type", ECO + "Certification", rank=4)
+            out.add(node, ECO + "item", holder, rank=4)
+            out.add(node, ECO + "programme", programme_iri(programme), rank=4)
+        else:
+            continue
+        out.add(node, ECO + "startedBy", day, rank=4)
+        out.add(node, ECO + "source", source, rank=4)
 
 
 def _curated_keys(plan: Plan, iri: str) -> set[str]:

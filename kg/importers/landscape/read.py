@@ -152,7 +152,7 @@ def _type_name(value: object) -> str:
     }.get(type(value), type(value).__name__)
 
 
-class _Checker:
+class Checker:
     """Collects every problem of a file, so that one run lists them all. A message shows the
     place and at most an excerpt of a value (:func:`kg.text.excerpt`): its size is bounded
     whatever the file holds."""
@@ -270,7 +270,7 @@ def read_landscape(path: Path | str) -> Landscape:
     :class:`~kg.errors.SourceSyntaxError` when the YAML itself is broken."""
     path = Path(path)
     data, digest = _load_yaml(path)
-    check = _Checker(path)
+    check = Checker(path)
     if not isinstance(data, dict) or not isinstance(data.get("landscape"), list):
         hint = "Give the landscape.yml of https://github.com/cncf/landscape."
         if isinstance(data, dict) and "categories" in data:
@@ -352,7 +352,7 @@ def read_landscape(path: Path | str) -> Landscape:
     seen: dict[str, tuple[str, str]] = {}  # name -> where it is first listed
     placed: set[tuple[str, str, str]] = set()  # (category, subcategory, name)
     for cat, sub, number, raw in raw_items:
-        item = _item(check, cat, sub, number, raw)
+        item = read_item(check, cat, sub, number, raw)
         if item is None:
             continue
         if (cat, sub, item.name) in placed:
@@ -385,7 +385,7 @@ def read_landscape(path: Path | str) -> Landscape:
     return Landscape(path, digest, categories, items, check.warnings)
 
 
-def _item(check: _Checker, cat: str, sub: str, number: int, raw: dict[str, Any]) -> Item | None:
+def read_item(check: Checker, cat: str, sub: str, number: int, raw: dict[str, Any]) -> Item | None:
     name = raw.get("name")
     where = (
         f"{cat} / {sub} / {name if isinstance(name, str) and name.strip() else f'item #{number}'}"
@@ -534,7 +534,7 @@ def read_guide(path: Path | str) -> Guide:
             hint="Give the guide.yml of https://github.com/cncf/landscape2-sites, "
             "or leave --guide out.",
         )
-    check = _Checker(path)
+    check = Checker(path)
     definitions: dict[tuple[str, str | None], str] = {}
     for ci, cat in enumerate(data["categories"], 1):
         if not isinstance(cat, dict) or not isinstance(cat.get("category"), str):
