@@ -226,6 +226,36 @@ def test_every_source_is_described_once_somewhere_in_the_data():
     assert not problems, "\n".join(problems)
 
 
+def untyped_subjects(ds: Dataset) -> list[str]:
+    """Entities the data says something about but never types: a statement left behind when
+    the entity's description (and its label) was removed with a weak source."""
+    typed = {s for s, _, _, _ in ds.quads((None, RDF.type, None, None))}
+    said = {s for s, _, _, _ in ds.quads((None, None, None, None)) if str(s).startswith(KG)}
+    return sorted(
+        f"{s} has statements but no rdf:type (and so no shape checks it)" for s in said - typed
+    )
+
+
+def test_every_described_entity_is_typed_somewhere():
+    every = Dataset()
+    for path in FILES:
+        every.parse(path, format="trig")
+    problems = untyped_subjects(every)
+    assert not problems, "\n".join(problems)
+
+
+def test_an_untyped_entity_fails():
+    ds = parse(
+        "@prefix eco: <https://w3id.org/container-kg/ontology#> .\n"
+        "@prefix kg: <https://w3id.org/container-kg/id/> .\n"
+        "<https://example.org/a> { kg:someone eco:worksFor kg:puppet .\n"
+        "  kg:puppet a eco:Organization . }"
+    )
+    assert untyped_subjects(ds) == [
+        f"{KG}someone has statements but no rdf:type (and so no shape checks it)"
+    ]
+
+
 def test_the_data_files_are_found():
     names = {p.name for p in FILES}
     assert {"essay-2015.trig", "acquisitions.trig", "companies.trig"} <= names
