@@ -84,6 +84,7 @@ fuzz: $(DEVSTAMP)
 
 bench: $(DEVSTAMP)
 	$(BIN)/python -m benchmarks
+	$(BIN)/python -m benchmarks.readme
 
 bench-quick: $(DEVSTAMP)
 	$(BIN)/python -m benchmarks --quick

@@ -132,3 +132,32 @@ def test_quick_run_prints_the_table_with_ratios() -> None:
     assert "1M" not in sizes
     # a quick run checks that the benchmark works; it never overwrites the measured figures
     assert (results.stat().st_mtime if results.exists() else None) == before
+
+
+def test_the_readme_quotes_the_results_of_the_last_run() -> None:
+    """README's performance figures are RESULTS.md's, copied by benchmarks/readme.py: a hand
+    edit of either side, or a new run not quoted, fails here."""
+    from benchmarks import readme
+
+    assert readme.main(["--check"]) == 0
+
+
+def test_the_readme_block_lists_every_targeted_line_and_counts_failures() -> None:
+    from benchmarks.readme import END, START, render, splice
+
+    results = (
+        "- **date**: 2026-01-01 00:00 UTC\n- **CPU**: test, 2 cores\n\n## Table\n\n"
+        "| operation | size | ours | target | result |\n| --- | --- | --- | --- | --- |\n"
+        "| load | 1M | 3 s | >=10x rdflib | FAIL |\n| query a | 1M | 1 ms | same rows | pass |\n"
+        "| centrality | 1M | 1 s |  |  |\n\n## Growth\n\n| step | k |\n| --- | --- |\n"
+        "| build | 1.02 |\n"
+    )
+    block = render(results)
+    assert "| load | 1M | 3 s | >=10x rdflib | FAIL |" in block
+    assert "query a" not in block and "centrality" not in block
+    assert "the 1 lines with a target, 1 of them failing" in block
+    assert "1 query lines check that our rows equal rdflib's (0 failing)" in block
+    assert "| build | 1.02 |" in block
+    assert splice(f"a\n{START}\nold\n{END}\nb", block) == f"a\n{block}\nb"
+    with pytest.raises(ValueError, match="markers"):
+        splice("no markers here", block)
