@@ -295,6 +295,23 @@ def test_forks(union, fork, product, origin):
         ("cri-o-joins-cncf", "incubating", ("2019-04-08", XSD.date)),
         ("vitess-joins-cncf", "incubating", ("2018-02-05", XSD.date)),
         ("harbor-joins-cncf", "sandbox", ("2018-07-31", XSD.date)),
+        ("istio-joins-cncf", "incubating", ("2022-09-28", XSD.date)),
+        ("argo-joins-cncf", "incubating", ("2020-04", XSD.gYearMonth)),
+        ("argo-graduates", "graduated", ("2022-12-06", XSD.date)),
+        ("harbor-moves-to-incubation", "incubating", ("2018-11", XSD.gYearMonth)),
+        ("harbor-graduates", "graduated", ("2020-06", XSD.gYearMonth)),
+        ("cert-manager-graduates", "graduated", ("2024-11-12", XSD.date)),
+        ("cloudevents-moves-to-incubation", "incubating", ("2019-10-24", XSD.date)),
+        ("cloudevents-graduates", "graduated", ("2024-01-25", XSD.date)),
+        ("opentelemetry-graduates", "graduated", ("2026-05-21", XSD.date)),
+        ("kubeflow-graduates", "graduated", ("2026-08", XSD.gYearMonth)),
+        ("in-toto-graduates", "graduated", ("2025-04", XSD.gYearMonth)),
+        ("cubefs-graduates", "graduated", ("2024-12-11", XSD.date)),
+        ("crossplane-graduates", "graduated", ("2025-10", XSD.gYearMonth)),
+        ("kyverno-moves-to-incubation", "incubating", ("2022-07-12", XSD.date)),
+        ("kyverno-graduates", "graduated", ("2026-03", XSD.gYearMonth)),
+        ("keycloak-joins-cncf", "incubating", ("2023-04", XSD.gYearMonth)),
+        ("karmada-graduates", "graduated", ("2026-09-03", XSD.date)),
     ],
 )
 def test_maturity_changes(union, event, level, date):
@@ -321,6 +338,9 @@ def test_maturity_changes(union, event, level, date):
         ("open-policy-agent", "styra"),
         ("cri-o", "red-hat"),
         ("crossplane", "upbound"),
+        ("prometheus", "soundcloud"),
+        ("tuf", "nyu-tandon-school-of-engineering"),
+        ("in-toto", "nyu-tandon-school-of-engineering"),
     ],
 )
 def test_project_creators(union, product, developer):
@@ -423,3 +443,75 @@ def test_licence_changes_and_forks_are_complete(union):
 
 def test_at_least_90_events_in_these_files(events):
     assert len(events) >= 90, len(events)
+
+
+# --- dates taken from the projects' own announcements and changelogs -------------------------
+
+
+@pytest.mark.parametrize(
+    ("event", "product", "date", "source"),
+    [
+        (
+            "istio-1-0-released",
+            "istio",
+            ("2018-07-31", XSD.date),
+            "https://istio.io/latest/news/releases/1.0.x/announcing-1.0/",
+        ),
+        (
+            "linkerd-1-0-released",
+            "linkerd",
+            ("2017-04-25", XSD.date),
+            "https://linkerd.io/2017/04/25/announcing-linkerd-1-0/",
+        ),
+        (
+            "vault-1-0-released",
+            "vault",
+            ("2018-12-03", XSD.date),
+            "https://github.com/hashicorp/vault/blob/main/CHANGELOG-pre-v1.10.md",
+        ),
+        (
+            "consul-1-0-released",
+            "consul",
+            ("2017-10-16", XSD.date),
+            "https://github.com/hashicorp/consul/blob/main/CHANGELOG.md",
+        ),
+        (
+            "envoy-1-0-released",
+            "envoy",
+            ("2016-09-12", XSD.date),
+            "https://github.com/envoyproxy/envoy/blob/289b8f768a9955d05e291f1b8b791b630124aee6/"
+            "docs/root/intro/version_history.rst",
+        ),
+        (
+            "helm-3-0-released",
+            "helm",
+            ("2019-11-13", XSD.date),
+            "https://helm.sh/blog/helm-3-released/",
+        ),
+        (
+            "etcd-2-0-released",
+            "etcd",
+            ("2015-01-28", XSD.date),
+            "https://coreos.com/press/coreos-etcd-major-2-0-release.html",
+        ),
+        (
+            "cloudevents-1-0-released",
+            "cloudevents",
+            ("2019-10-24", XSD.date),
+            "https://cloudevents.io/",
+        ),
+    ],
+)
+def test_release_day_is_stated_by_its_source(dataset, union, event, product, date, source):
+    node = KG[event]
+    assert (node, RDF.type, ECO.Release) in union
+    assert union.value(node, ECO.product) == KG[product]
+    assert _date(union, node) == Literal(date[0], datatype=date[1])
+    graph = dataset.graph(URIRef(source))
+    assert (node, ECO.date, Literal(date[0], datatype=date[1])) in graph
+    assert (URIRef(source), ECO.sourceKind, KG["source-primary"]) in graph
+
+
+def test_cubefs_graduation_names_the_later_announcements(union):
+    comment = " ".join(str(c) for c in union.objects(KG["cubefs-graduates"], RDFS.comment))
+    assert "December 24, 2024" in comment and "2025-01-21" in comment
