@@ -109,9 +109,9 @@ def test_growth_exponent_is_the_slope_of_the_logs() -> None:
     assert fitted_exponent([(10_000, 0.01)]) is None
     report = Report(quick=True)
     report.triples = {"10k": 10_000, "100k": 100_000, "1M": 1_000_000}
-    for (n, t), size in zip(quadratic, report.triples, strict=True):
+    for (_n, t), size in zip(quadratic, report.triples, strict=True):
         report.lines.append(Line("centrality pagerank (organizations)", size, t))
-    for (n, t), size in zip(linear, report.triples, strict=True):
+    for (_n, t), size in zip(linear, report.triples, strict=True):
         report.lines.append(Line("load (parse into a fresh store)", size, t))
     headers, rows = growth_fit(report)
     by_step = {row[0]: row for row in rows}
