@@ -1297,6 +1297,14 @@ def bench_history(report: Report) -> None:
     )
 
 
+def real_benches() -> list[Callable[[Report, Data], None]]:
+    """The whole-process lines of the real data (a workspace with ``dist/``), in order: a new
+    file of such benchmarks adds its function here."""
+    from benchmarks.serve import bench_serve
+
+    return [bench_cli, bench_serve]
+
+
 def run(*, quick: bool = False, sizes: Sequence[str] | None = None, real: bool = True) -> Report:
     """Measure every size (10k only when ``quick``) and the real data; return the report."""
     report = Report(quick=quick)
@@ -1309,7 +1317,8 @@ def run(*, quick: bool = False, sizes: Sequence[str] | None = None, real: bool =
             data = real_data(report, Path(tmp))
             if data is not None:
                 bench_size(report, data)
-                bench_cli(report, data)
+                for bench in real_benches():
+                    bench(report, data)
         if not quick:
             bench_history(report)
     report.growth = growth(times)
