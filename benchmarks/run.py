@@ -1300,9 +1300,10 @@ def bench_history(report: Report) -> None:
 def real_benches() -> list[Callable[[Report, Data], None]]:
     """The whole-process lines of the real data (a workspace with ``dist/``), in order: a new
     file of such benchmarks adds its function here."""
+    from benchmarks.page import bench_page
     from benchmarks.serve import bench_serve
 
-    return [bench_cli, bench_serve]
+    return [bench_cli, bench_serve, bench_page]
 
 
 def run(*, quick: bool = False, sizes: Sequence[str] | None = None, real: bool = True) -> Report:
