@@ -72,7 +72,7 @@ class KnowledgeGraph:
         *,
         as_of: str | None = None,
         note: Note | None = None,
-        in_memory: bool = False,
+        in_memory: bool = True,
     ) -> KnowledgeGraph:
         """The built graph.
 
@@ -80,9 +80,10 @@ class KnowledgeGraph:
         current folder); ``store`` a store spec (``memory``, ``oxigraph:PATH``,
         ``sparql:URL``; default ``$KG_STORE``, else ``memory``, which opens ``path``). When
         nothing is built, the data is read directly (unvalidated; ``note`` is told so).
-        ``as_of`` gives the graph as it was on that date. ``in_memory`` parses the build into
-        memory instead of opening its on-disk copy: slower to open, faster for every query
-        after (for a process that asks many: :func:`kg.store.open_dist`).
+        ``as_of`` gives the graph as it was on that date. ``in_memory`` (the default: a
+        Python session asks many questions) parses the build into memory; ``False`` opens
+        its on-disk copy instead, as the one-shot ``kg`` commands do: faster to open, slower
+        for every heavy query after (:func:`kg.store.open_dist`).
         """
         spec = store or default_spec()
         dist = Path(path) if path is not None else None

@@ -192,6 +192,9 @@ def test_in_memory_parses_the_build_instead_of_opening_its_copy(tmp_path: Path) 
         return {q for q in store.all_quads() if "BlankNode" not in repr(q)}
 
     assert named(parsed) == named(on_disk)
+    # the Python API parses (a session asks many questions); the kg commands open the copy
+    assert KnowledgeGraph.open(out).store.path is None  # type: ignore[attr-defined]
+    assert KnowledgeGraph.open(out, in_memory=False).store.path == on_disk.path  # type: ignore[attr-defined]
 
 
 def test_a_damaged_cache_falls_back_to_parsing(tmp_path: Path) -> None:
