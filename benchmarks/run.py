@@ -1328,7 +1328,8 @@ def run(*, quick: bool = False, sizes: Sequence[str] | None = None, real: bool =
 
 
 #: The steps of the growth table: a label and the operation of the line that times it at
-#: each size (a step with no such line is listed as not measured). Add a step here when a
+#: each size, or the start of it followed by a space ("kg build" matches "kg build with
+#: validation"); a step with no such line is listed as not measured. Add a step here when a
 #: new benchmark file adds its line for every size.
 GROWTH_STEPS: list[tuple[str, str]] = [
     ("build (kg build)", "kg build"),
@@ -1365,7 +1366,9 @@ def growth_fit(report: Report) -> tuple[list[str], list[list[str]]]:
         found = {
             line.size: line.ours
             for line in report.lines
-            if line.operation == operation and line.ours is not None
+            if (line.operation == operation or line.operation.startswith(operation + " "))
+            and line.ours is not None
+            and line.unit == "s"
         }
         cells = [_amount(found.get(size), "s") for size in sizes]
         if not any(size in found for size in sizes):

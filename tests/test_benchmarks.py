@@ -113,12 +113,19 @@ def test_growth_exponent_is_the_slope_of_the_logs() -> None:
         report.lines.append(Line("centrality pagerank (organizations)", size, t))
     for (_n, t), size in zip(linear, report.triples, strict=True):
         report.lines.append(Line("load (parse into a fresh store)", size, t))
+        report.lines.append(Line("kg build with validation", size, 2 * t))
+        report.lines.append(
+            Line("projection organizations: memory of its graph", size, 9.0, unit="MB")
+        )
     headers, rows = growth_fit(report)
     by_step = {row[0]: row for row in rows}
     assert headers[1:4] == ["10k", "100k", "1M"]
     assert by_step["centrality pagerank"][-2:] == ["2.00", "ABOVE LINEAR (k > 1.15)"]
     assert by_step["load (parse into memory)"][-2:] == ["1.00", "linear or less"]
-    assert by_step["build (kg build)"][-1] == "not measured at the synthetic sizes"
+    assert by_step["build (kg build)"][-2:] == ["1.00", "linear or less"]  # its line's start
+    assert by_step["projection organizations"][-1] == "not measured at the synthetic sizes"
+    report.lines = [line for line in report.lines if not line.operation.startswith("kg build")]
+    assert growth_fit(report)[1][0][-1] == "not measured at the synthetic sizes"
 
 
 def test_the_load_line_times_a_parse_and_the_floor_is_the_bare_engine_in_memory(
