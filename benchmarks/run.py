@@ -816,7 +816,7 @@ def single_pass(store: OxigraphStore) -> nx.MultiDiGraph:
     import networkx as nx
     import pyoxigraph as ox
 
-    graph = nx.MultiDiGraph()
+    graph: nx.MultiDiGraph = nx.MultiDiGraph()
     add = graph.add_edge
     named = ox.NamedNode
     for quad in store.to_oxigraph().quads_for_pattern(None, None, None, ox.DefaultGraph()):
@@ -989,7 +989,7 @@ def bench_html(report: Report, data: Data, graphs: dict[str, nx.MultiDiGraph]) -
             from pyvis.network import Network
 
             net = Network(cdn_resources="in_line")
-            simple = nx.DiGraph()
+            simple: nx.DiGraph = nx.DiGraph()
             for node, attrs in graph.nodes(data=True):
                 simple.add_node(node, label=str(attrs.get("label", node)))
             simple.add_edges_from(graph.edges())
