@@ -294,12 +294,18 @@ def ontology_lines() -> list[str]:
 
 
 def _fingerprint() -> str:
-    """Changes when anything that makes the files changes: this generator, the ontology, and
-    the package that writes the build (a stale cache must never be timed)."""
+    """Changes when anything that makes the files or what is timed on them changes: this
+    generator, the ontology, the package that writes the build and reads it (kg/**/*.py),
+    the engine that wrote the on-disk copy (its format is the engine's own), the baseline's
+    version and Python's. A stale cache must never be timed."""
+    import platform
+    from importlib.metadata import version
+
     import kg
     from kg.sources import ontology_files
 
-    digest = hashlib.sha256(f"v{VERSION}".encode())
+    engines = f"pyoxigraph {version('pyoxigraph')} rdflib {version('rdflib')}"
+    digest = hashlib.sha256(f"v{VERSION} {engines} {platform.python_version()}".encode())
     for source in ontology_files():
         digest.update(source.path.read_bytes())
     digest.update(Path(__file__).read_bytes())

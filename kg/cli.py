@@ -133,7 +133,9 @@ def format_option(choices: tuple[str, ...], default: str = "table") -> Callable[
 
 
 def open_graph(store: str | None, as_of: str | None = None) -> KnowledgeGraph:
-    return KnowledgeGraph.open(store=store, as_of=as_of, note=note)
+    # A command is one process that asks a few questions: the build's on-disk copy opens in
+    # milliseconds where parsing it takes 0.25 s at the landscape's size (DESIGN-store.md).
+    return KnowledgeGraph.open(store=store, as_of=as_of, note=note, in_memory=False)
 
 
 def with_progress(label: str) -> Callable[[Any], Any]:

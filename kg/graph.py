@@ -72,6 +72,7 @@ class KnowledgeGraph:
         *,
         as_of: str | None = None,
         note: Note | None = None,
+        in_memory: bool = True,
     ) -> KnowledgeGraph:
         """The built graph.
 
@@ -79,7 +80,10 @@ class KnowledgeGraph:
         current folder); ``store`` a store spec (``memory``, ``oxigraph:PATH``,
         ``sparql:URL``; default ``$KG_STORE``, else ``memory``, which opens ``path``). When
         nothing is built, the data is read directly (unvalidated; ``note`` is told so).
-        ``as_of`` gives the graph as it was on that date.
+        ``as_of`` gives the graph as it was on that date. ``in_memory`` (the default: a
+        Python session asks many questions) parses the build into memory; ``False`` opens
+        its on-disk copy instead, as the one-shot ``kg`` commands do: faster to open, slower
+        for every heavy query after (:func:`kg.store.open_dist`).
         """
         spec = store or default_spec()
         dist = Path(path) if path is not None else None
@@ -89,7 +93,7 @@ class KnowledgeGraph:
                 hint="Give one: path= opens a build, store= a store.",
             )
         if spec == MEMORY:
-            opened: Store = cls._open_build(dist, note)
+            opened: Store = cls._open_build(dist, note, in_memory=in_memory)
         else:
             opened = open_store(spec)
         if as_of:
@@ -97,10 +101,10 @@ class KnowledgeGraph:
         return cls(opened, as_of=as_of)
 
     @staticmethod
-    def _open_build(dist: Path | None, note: Note | None) -> Store:
+    def _open_build(dist: Path | None, note: Note | None, *, in_memory: bool = False) -> Store:
         folder = dist or resources.dist_dir()
         try:
-            store = open_store(MEMORY, dist=folder)
+            store = open_store(MEMORY, dist=folder, in_memory=in_memory)
         except NotBuilt:
             if note:
                 note(

@@ -15,7 +15,22 @@ import pyoxigraph as ox
 import pytest
 
 from benchmarks.generate import synthetic_quads
-from benchmarks.run import HEADERS, Line, example_bindings, growth, strip_order_by
+from benchmarks.run import (
+    HEADERS,
+    Line,
+    NotParsed,
+    Report,
+    Seconds,
+    bare_engine,
+    bench_load,
+    check_parsed,
+    example_bindings,
+    fitted_exponent,
+    growth,
+    growth_fit,
+    strip_order_by,
+    synthetic,
+)
 from kg.namespaces import ECO, SKOS
 from kg.sparql.library import library
 from tests.conftest import REPO
@@ -73,7 +88,79 @@ def test_ratios_read_as_times_faster_and_times_the_floor() -> None:
     assert line.to_floor == pytest.approx(1.25)
     cells = dict(zip(HEADERS, line.cells(), strict=True))
     assert cells["ratio"] == "15x" and cells["to floor"] == "1.25x"
+    assert cells["spread"] == "-"
     assert Line("x", "10k", ours=None, baseline=1.0).ratio is None
+
+
+def test_each_line_shows_the_spread_of_its_runs() -> None:
+    line = Line("load", "1M", ours=Seconds([2.0, 1.5, 3.25]), baseline=30.0)
+    cells = dict(zip(HEADERS, line.cells(), strict=True))
+    assert cells["ours"] == "2.00 s"  # the median
+    assert cells["spread"] == "1.50 s–3.25 s (3)"
+    assert Line("x", "10k", ours=Seconds([0.5])).spread == "1 run"
+    assert Line("x", "10k", ours=0.5).spread == "-"  # a figure without its runs
+
+
+def test_growth_exponent_is_the_slope_of_the_logs() -> None:
+    linear = [(10_000, 0.01), (100_000, 0.1), (1_000_000, 1.0)]
+    quadratic = [(10_000, 0.01), (100_000, 1.0), (1_000_000, 100.0)]
+    assert fitted_exponent(linear) == pytest.approx(1.0)
+    assert fitted_exponent(quadratic) == pytest.approx(2.0)
+    assert fitted_exponent([(10_000, 0.01)]) is None
+    report = Report(quick=True)
+    report.triples = {"10k": 10_000, "100k": 100_000, "1M": 1_000_000}
+    for (_n, t), size in zip(quadratic, report.triples, strict=True):
+        report.lines.append(Line("centrality pagerank (organizations)", size, t))
+    for (_n, t), size in zip(linear, report.triples, strict=True):
+        report.lines.append(Line("load (parse into a fresh store)", size, t))
+        report.lines.append(Line("kg build with validation", size, 2 * t))
+        report.lines.append(
+            Line("projection organizations: memory of its graph", size, 9.0, unit="MB")
+        )
+    headers, rows = growth_fit(report)
+    by_step = {row[0]: row for row in rows}
+    assert headers[1:4] == ["10k", "100k", "1M"]
+    assert by_step["centrality pagerank"][-2:] == ["2.00", "ABOVE LINEAR (k > 1.15)"]
+    assert by_step["load (parse into memory)"][-2:] == ["1.00", "linear or less"]
+    assert by_step["build (kg build)"][-2:] == ["1.00", "linear or less"]  # its line's start
+    assert by_step["projection organizations"][-1] == "not measured at the synthetic sizes"
+    report.lines = [line for line in report.lines if not line.operation.startswith("kg build")]
+    assert growth_fit(report)[1][0][-1] == "not measured at the synthetic sizes"
+
+
+def test_the_load_line_times_a_parse_and_the_floor_is_the_bare_engine_in_memory(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from kg.store import open_dist
+
+    data = synthetic("10k")
+    report = Report(quick=True)
+    store, _ds, _engine = bench_load(report, data)
+    line = next(line for line in report.lines if line.operation.startswith("load"))
+    assert line.size == "10k" and line.ours is not None and line.floor is not None
+    # the store the line timed: in memory, holding every quad of the reload file
+    assert store.path is None and not store.copy_on_write
+    assert len(store.to_oxigraph()) == data.quads + data.triples
+    check_parsed(store, data)
+    # reopening the dist/ copy is not a parse, and a store missing quads is not the build
+    with pytest.raises(NotParsed, match="not a parse"):
+        check_parsed(open_dist(data.dist), data)
+    partial = open_dist(data.dist, in_memory=True)
+    partial.update("CLEAR DEFAULT")
+    with pytest.raises(NotParsed, match="quads"):
+        check_parsed(partial, data)
+    # the floor of the queries: pyoxigraph's own Store, made without a path (in memory)
+    made: list[tuple[object, ...]] = []
+    real_store = ox.Store
+
+    def recording(*args: object, **kwargs: object) -> ox.Store:
+        made.append(args + tuple(kwargs.values()))
+        return real_store(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(ox, "Store", recording)
+    engine = bare_engine(data.dist)
+    assert made == [()]
+    assert len(engine) == data.quads + data.triples
 
 
 def test_growth_flags_a_query_that_grows_faster_than_the_data() -> None:
@@ -111,7 +198,7 @@ def test_quick_run_prints_the_table_with_ratios() -> None:
     assert out.returncode == 0, out.stderr[-3000:]
     lines = out.stdout.splitlines()
     header = lines[0].split()
-    assert header[:4] == ["operation", "size", "ours", "baseline"]
+    assert header[:5] == ["operation", "size", "ours", "spread", "baseline"]
     rows = [line for line in lines[2:] if line and not line.startswith(("note:", "wrote"))]
     ratio = re.compile(r"\s\d+(\.\d+)?x\s")
     operations = {row.split("  ")[0] for row in rows}
@@ -120,10 +207,11 @@ def test_quick_run_prints_the_table_with_ratios() -> None:
         "memory loaded (bytes per triple)",
         "query library: median over the queries",
         "build with validation",
+        "reopen the dist/kg.oxigraph copy + first ASK (kg query's store)",
     ):
         assert wanted in operations, wanted
     for row in rows:
-        if row.startswith(("load", "query", "memory", "projection organizations ")):
+        if row.startswith(("load", "query", "memory", "projection organizations ", "cold kg")):
             assert ratio.search(row), f"no ratio in: {row}"
         if "same rows" in row:
             assert row.rstrip().endswith("pass"), f"answers differ: {row}"

@@ -178,6 +178,25 @@ def test_load_opens_the_cache_and_a_change_never_reaches_it(tmp_path: Path) -> N
     assert not again.query("ASK { GRAPH kg:mine { kg:x ?p ?o } }").boolean
 
 
+def test_in_memory_parses_the_build_instead_of_opening_its_copy(tmp_path: Path) -> None:
+    out = tmp_path / "dist"
+    kgbuild.build(out=out, imports=tmp_path / "none", validate=False)
+    on_disk = open_dist(out)
+    parsed = open_dist(out, in_memory=True)
+    # parsed: an in-memory engine, no file behind it, the same graph as the copy
+    assert on_disk.path is not None and parsed.path is None and not parsed.copy_on_write
+    assert parsed.spec == "memory" and not parsed.persistent
+    assert parsed.quad_count() == on_disk.quad_count() and len(parsed) == len(on_disk) > 0
+
+    def named(store: OxigraphStore) -> set[object]:  # blank nodes are relabelled by a parse
+        return {q for q in store.all_quads() if "BlankNode" not in repr(q)}
+
+    assert named(parsed) == named(on_disk)
+    # the Python API parses (a session asks many questions); the kg commands open the copy
+    assert KnowledgeGraph.open(out).store.path is None  # type: ignore[attr-defined]
+    assert KnowledgeGraph.open(out, in_memory=False).store.path == on_disk.path  # type: ignore[attr-defined]
+
+
 def test_a_damaged_cache_falls_back_to_parsing(tmp_path: Path) -> None:
     out = tmp_path / "dist"
     kgbuild.build(out=out, imports=tmp_path / "none", validate=False)

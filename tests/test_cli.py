@@ -113,6 +113,17 @@ def test_help_imports_no_heavy_module() -> None:
     assert result.stdout.strip() == ""
 
 
+def test_a_command_opens_the_builds_on_disk_copy(home: Path) -> None:
+    """A kg command is one process: it opens dist/'s copy (milliseconds) rather than parse the
+    build into memory as a Python session does (benchmarks/DESIGN-store.md)."""
+    from kg.cli import open_graph
+    from kg.store import OxigraphStore, current_build
+
+    store = open_graph(None).store
+    assert isinstance(store, OxigraphStore)
+    assert store.path == current_build(home / "dist") / "kg.oxigraph"
+
+
 @pytest.mark.parametrize("path", COMMANDS, ids=" ".join)
 def test_every_command_is_in_the_readme(path: tuple[str, ...]) -> None:
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")

@@ -61,7 +61,9 @@ def open_worker(spec: str | None) -> None:
     # nothing, so there is nothing to clean up.
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     try:
-        _STORE = KnowledgeGraph.open(store=spec, note=_NOTES.append).store
+        # A worker answers many queries: the build parsed into memory answers the heavy ones
+        # 2-10x faster than its on-disk copy at 1M triples (benchmarks/DESIGN-store.md).
+        _STORE = KnowledgeGraph.open(store=spec, note=_NOTES.append, in_memory=True).store
     except KgError as exc:
         _OPEN_ERROR = str(exc)
 

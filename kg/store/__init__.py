@@ -2,7 +2,10 @@
 
 ========================  ===================================================================
 ``memory`` (default)      the built graph in ``dist/``: its read-only Oxigraph copy opened in
-                          place (a write copies it into memory first), else ``kg.nq`` parsed
+                          place (a write copies it into memory first), else ``kg.nq`` parsed;
+                          ``in_memory=True`` (long-lived processes: ``kg serve``, notebooks)
+                          parses ``kg.nq`` into memory, where queries run 2-10x faster at 1M
+                          triples (benchmarks/DESIGN-store.md)
 ``oxigraph:PATH``         an embedded, persistent Oxigraph store
 ``sparql:URL[,UPDATE]``   any SPARQL 1.1 server
 ========================  ===================================================================
@@ -73,18 +76,26 @@ def default_spec() -> str:
     return os.environ.get("KG_STORE") or MEMORY
 
 
-def open_store(spec: str | None = None, *, create: bool = False, dist: Path | None = None) -> Store:
+def open_store(
+    spec: str | None = None,
+    *,
+    create: bool = False,
+    dist: Path | None = None,
+    in_memory: bool = False,
+) -> Store:
     """Open a store from its spec (see the module's table).
 
     ``create`` is for writers such as ``kg build``: ``memory`` is then a new empty store and an
     ``oxigraph:PATH`` that does not exist yet is made. ``dist`` is the build folder ``memory``
     opens (default: ``dist/`` of the workspace); :class:`~kg.errors.NotBuilt` when it holds no
-    build.
+    build. ``in_memory`` is :func:`open_dist`'s: for ``memory`` only.
     """
     spec = (spec or default_spec()).strip()
     kind, _, rest = spec.partition(":")
     if kind == MEMORY and not rest:
-        return OxigraphStore() if create else open_dist(dist or resources.dist_dir())
+        if create:
+            return OxigraphStore()
+        return open_dist(dist or resources.dist_dir(), in_memory=in_memory)
     if kind == "oxigraph" and rest:
         path = Path(rest).expanduser()
         if not create and not path.exists():
@@ -118,10 +129,16 @@ def current_build(dist: Path) -> Path:
     return dist / target
 
 
-def open_dist(dist: Path) -> OxigraphStore:
+def open_dist(dist: Path, *, in_memory: bool = False) -> OxigraphStore:
     """The build in ``dist`` (:func:`current_build`): its Oxigraph copy opened read-only in
     place, else its reload file parsed into memory (a copy another engine version wrote, or a
-    damaged one). A damaged or unreadable reload file is a one-line error naming it."""
+    damaged one). A damaged or unreadable reload file is a one-line error naming it.
+
+    ``in_memory`` parses the reload file even when the copy is there: for processes that ask
+    many questions. Opening the copy costs milliseconds where parsing costs 0.25 s at the
+    landscape's size and 2.4 s at 1M triples, but every query on the copy reads RocksDB and
+    runs 2-10x slower than in memory on the heavy queries at 1M (benchmarks/DESIGN-store.md):
+    a one-shot ``kg query`` opens the copy, a server or a notebook parses."""
     folder = current_build(dist)
     reload = folder / RELOAD_FILE
     try:
@@ -131,7 +148,7 @@ def open_dist(dist: Path) -> OxigraphStore:
     if not built:
         raise NotBuilt(f"no built graph in {dist}", hint="Run `kg build` first.")
     copy = folder / COPY_DIR
-    if copy.is_dir():
+    if copy.is_dir() and not in_memory:
         try:
             return OxigraphStore.from_copy(copy)
         except StoreError:
