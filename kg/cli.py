@@ -742,7 +742,7 @@ Views:
 @click.option(
     "--samples",
     type=click.IntRange(min=1),
-    default=256,
+    default=analysis.SAMPLES,
     show_default=True,
     help="Betweenness and closeness on graphs above --exact-max nodes: sample this "
     "many source nodes (seed 42).",
@@ -750,9 +750,10 @@ Views:
 @click.option(
     "--exact-max",
     type=click.IntRange(min=0),
-    default=2000,
+    default=analysis.EXACT_MAX_NODES,
     show_default=True,
-    help="Betweenness and closeness are exact up to this many nodes.",
+    help="Betweenness and closeness are exact (igraph) up to this many nodes, and while "
+    "the exact computation stays about 20 s.",
 )
 @click.option(
     "--write",
@@ -780,7 +781,8 @@ def centrality(
 
     degree, betweenness, closeness and eigenvector read the view as undirected (neighbours);
     in-degree, out-degree and pagerank follow the edges' directions and weights. Betweenness
-    and closeness are exact up to --exact-max nodes and sampled above (stderr says which).
+    and closeness are exact unless the graph is too large (--exact-max), then sampled
+    (stderr says which).
 
     \b
     Example:
