@@ -548,3 +548,17 @@ def test_knowledge_graph_methods(kg_graph: Any) -> None:
     assert frame.attrs["method"] == "exact"
     groups = kg_graph.communities()
     assert sorted(n for c in groups for n in c) == sorted(g)
+
+
+def test_nodes_without_neighbours_are_communities_of_their_own() -> None:
+    """Louvain runs on the nodes that have neighbours (a lone node never moves): the others
+    are Louvain's communities of that part, with the same seed, and each lone node is one."""
+    karate = nx.relabel_nodes(nx.karate_club_graph(), str)
+    g = nx.MultiDiGraph(karate)
+    g.add_nodes_from(["lone-1", "lone-2"])
+    found = communities(g, seed=3)
+    assert {"lone-1"} in found and {"lone-2"} in found
+    expected = nx.community.louvain_communities(undirected(karate), weight="weight", seed=3)
+    assert sorted(map(sorted, found)) == sorted(
+        [["lone-1"], ["lone-2"], *(sorted(c) for c in expected)]
+    )
