@@ -207,6 +207,11 @@ def build(formats: tuple[str, ...], out: Path | None, no_validate: bool, store: 
         f"{len(result.store.graphs())} graphs from {len(result.sources)} files "
         f"in {s['total']:.2f} s"
         + (f" (validation {s['validate']:.2f} s: conforms)" if "validate" in s else "")
+        + (
+            " [sources, shapes and code as the last build's: its validation stands]"
+            if result.validation_cached
+            else ""
+        )
     )
     for path in result.written:
         click.echo(f"  wrote {path}")
