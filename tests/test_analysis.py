@@ -562,3 +562,19 @@ def test_nodes_without_neighbours_are_communities_of_their_own() -> None:
     assert sorted(map(sorted, found)) == sorted(
         [["lone-1"], ["lone-2"], *(sorted(c) for c in expected)]
     )
+
+
+def test_igraph_is_imported_without_matplotlib() -> None:
+    """Betweenness in a fresh process loads igraph but not matplotlib (1.3 s of the
+    command), and matplotlib can still be imported afterwards."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, networkx as nx; from kg.analysis import centrality; "
+        "centrality(nx.MultiDiGraph([('a', 'b'), ('b', 'c')]), 'betweenness'); "
+        "print('igraph' in sys.modules, 'matplotlib' in sys.modules); "
+        "import matplotlib; print(bool(matplotlib.__version__))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["True", "False", "True"]

@@ -198,9 +198,31 @@ def path_work(graph: nx.Graph) -> int:
     return sum(size * (size + edges[c]) for c, size in sizes.items())
 
 
+def import_igraph() -> Any:
+    """The igraph module, imported without matplotlib when nothing imported either yet.
+
+    igraph's drawing modules import ``matplotlib.pyplot`` when it is installed: 1.3 s of a
+    ``kg centrality`` process that never draws with igraph. Marked missing while igraph is
+    imported, matplotlib is not loaded (igraph's plotting then says it needs matplotlib);
+    anything imported later finds it as usual. A process that imported matplotlib first
+    keeps igraph's plotting."""
+    import sys
+
+    if "igraph" in sys.modules or "matplotlib" in sys.modules:
+        import igraph
+
+        return igraph
+    sys.modules["matplotlib"] = None  # type: ignore[assignment]
+    try:
+        import igraph
+    finally:
+        del sys.modules["matplotlib"]
+    return igraph
+
+
 def _to_igraph(graph: nx.Graph) -> tuple[Any, list[Any]]:
     """``graph`` (undirected, simple) as an igraph graph, and the node of each vertex index."""
-    import igraph as ig
+    ig = import_igraph()
 
     nodes = list(graph)
     index = {node: i for i, node in enumerate(nodes)}
