@@ -152,6 +152,9 @@ def synthetic_quads(target: int, seed: int = SEED) -> Iterator[str]:
     taxonomy = "<https://example.org/synthetic/taxonomy>"
     w.add(taxonomy, f"<{A}>", eco("Source"), taxonomy)
     w.add(taxonomy, f"<{DCTERMS}title>", literal("A synthetic category tree"), taxonomy)
+    # every source described as the data's own are: a kind and a publisher (the shapes ask)
+    w.add(taxonomy, f"<{DCTERMS}publisher>", literal("container-kg benchmarks"), taxonomy)
+    w.add(taxonomy, eco("sourceKind"), iri("source-analysis"), taxonomy)
     categories = [iri(c) for c in TOP_CATEGORIES]
     for i in range(max(companies_estimate // 25, 12)):
         cat = iri(f"syn-category-{i}")
@@ -177,6 +180,8 @@ def synthetic_quads(target: int, seed: int = SEED) -> Iterator[str]:
             w.add(registry, f"<{A}>", eco("Source"), registry)
             w.add(registry, f"<{DCTERMS}title>", literal(f"Registry page {i // 100}"), registry)
             w.add(registry, f"<{DCTERMS}issued>", _date(rng, 2015), registry)
+            w.add(registry, f"<{DCTERMS}publisher>", literal("Synthetic Registry"), registry)
+            w.add(registry, eco("sourceKind"), iri("source-dataset"), registry)
         org = iri(f"syn-org-{i}")
         roll = rng.random()
         kind = "Consortium" if roll < 0.01 else "Investor" if roll < 0.06 else "Company"
@@ -238,6 +243,7 @@ def _news(w: _Writer, rng: random.Random, page: str, title: str) -> None:
     w.add(page, f"<{DCTERMS}title>", literal(title), page)
     w.add(page, f"<{DCTERMS}publisher>", literal(rng.choice(_PUBLISHERS)), page)
     w.add(page, f"<{DCTERMS}issued>", _date(rng), page)
+    w.add(page, eco("sourceKind"), iri("source-press"), page)
 
 
 def _acquisition(w: _Writer, rng: random.Random, n: int, buyer: str, bought: str) -> None:

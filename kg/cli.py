@@ -209,6 +209,11 @@ def build(formats: tuple[str, ...], out: Path | None, no_validate: bool, store: 
         f"{len(result.store.graphs())} graphs from {len(result.sources)} files "
         f"in {s['total']:.2f} s"
         + (f" (validation {s['validate']:.2f} s: conforms)" if "validate" in s else "")
+        + (
+            " [sources, shapes and code as the last build's: its validation stands]"
+            if result.validation_cached
+            else ""
+        )
     )
     for path in result.written:
         click.echo(f"  wrote {path}")
@@ -744,7 +749,7 @@ Views:
 @click.option(
     "--samples",
     type=click.IntRange(min=1),
-    default=256,
+    default=analysis.SAMPLES,
     show_default=True,
     help="Betweenness and closeness on graphs above --exact-max nodes: sample this "
     "many source nodes (seed 42).",
@@ -752,9 +757,10 @@ Views:
 @click.option(
     "--exact-max",
     type=click.IntRange(min=0),
-    default=2000,
+    default=analysis.EXACT_MAX_NODES,
     show_default=True,
-    help="Betweenness and closeness are exact up to this many nodes.",
+    help="Betweenness and closeness are exact (igraph) up to this many nodes, and while "
+    "the exact computation stays about 20 s.",
 )
 @click.option(
     "--write",
@@ -782,7 +788,8 @@ def centrality(
 
     degree, betweenness, closeness and eigenvector read the view as undirected (neighbours);
     in-degree, out-degree and pagerank follow the edges' directions and weights. Betweenness
-    and closeness are exact up to --exact-max nodes and sampled above (stderr says which).
+    and closeness are exact unless the graph is too large (--exact-max), then sampled
+    (stderr says which).
 
     \b
     Example:

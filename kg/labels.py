@@ -103,9 +103,12 @@ def labels(store: Store, iris: Iterable[str], *, complete: bool = False) -> dict
     wanted = list(dict.fromkeys(iris))
     found: dict[str, dict[int, str]] = {}
     rank = {p: i for i, p in enumerate(LABEL_PREDICATES)}
-    predicates = " ".join(f"<{p}>" for p in LABEL_PREDICATES)
+    predicates = ", ".join(f"<{p}>" for p in LABEL_PREDICATES)
+    # The predicates as a FILTER, not a second VALUES block: with two, Oxigraph scans every
+    # label of the store for each chunk of IRIs (quadratic: 12 s for 11,600 IRIs at 100k
+    # triples); with one, it reads each IRI's own triples (0.8 s, the same labels).
     for s, p, name in lookup(
-        store, wanted, "?s ?p ?l", f"VALUES ?p {{ {predicates} }} ?s ?p ?l . FILTER(isLiteral(?l))"
+        store, wanted, "?s ?p ?l", f"?s ?p ?l . FILTER(?p IN ({predicates}) && isLiteral(?l))"
     ):
         choices = found.setdefault(str(s), {})
         i, text = rank[str(p)], str(name)

@@ -249,3 +249,48 @@ def test_the_readme_block_lists_every_targeted_line_and_counts_failures() -> Non
     assert splice(f"a\n{START}\nold\n{END}\nb", block) == f"a\n{block}\nb"
     with pytest.raises(ValueError, match="markers"):
         splice("no markers here", block)
+
+
+def _data_10k():  # type: ignore[no-untyped-def]
+    from benchmarks.run import synthetic
+
+    return synthetic("10k")
+
+
+def test_betweenness_and_derivation_lines() -> None:
+    """benchmarks/analysis.py and validation.py: at 10k, exact betweenness agrees with
+    NetworkX (the line says so, and does not fail), and the derivation line counts quads."""
+    from benchmarks import analysis, validation
+    from benchmarks.run import Report
+
+    report = Report(quick=True)
+    data = _data_10k()
+    analysis.bench_betweenness(report, data)
+    validation.bench_derivation(report, data)
+    between, derive = report.lines
+    assert between.passed is not False and "exact" in between.note
+    assert "max abs difference" in between.note and between.baseline is not None
+    assert re.search(r"[\d,]+ derived quads for [\d,]+ triples", derive.note)
+
+
+@pytest.mark.slow
+def test_analysis_and_build_lines_run_whole_processes() -> None:
+    """The whole-process lines at 10k: four commands against the floor script, and a build
+    with validation whose peak memory is measured."""
+    from benchmarks import analysis, validation
+    from benchmarks.run import Report
+
+    report = Report(quick=True)
+    data = _data_10k()
+    analysis.bench_analysis_cli(report, data)
+    validation.bench_build(report, data)
+    names = [line.operation for line in report.lines]
+    assert names[:4] == [
+        "CLI: kg centrality --metric pagerank (organizations)",
+        "CLI: kg centrality --metric betweenness (organizations)",
+        "CLI: kg communities (organizations)",
+        "CLI: kg export --to graphml (organizations)",
+    ]
+    assert all(line.floor and line.ours for line in report.lines[:4])
+    assert "kg build with validation" in names
+    assert all("peak" in line.note for line in report.lines)

@@ -482,3 +482,36 @@ def test_a_copy_of_dist_made_with_its_links_followed_reads_and_builds(tmp_path: 
     result = _build(copy, _one_file_data(tmp_path, DATA_B))
     assert reader_view(copy) == result.store.quad_count()
     assert (copy / "current").is_symlink() and leftovers(copy) == []
+
+
+def test_a_build_of_unchanged_sources_takes_the_last_validation(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A build that conformed records what it validated; the next build of the same files
+    does not validate again (pySHACL is not called), and one whose file changed does, and
+    fails on the new violation. A build without validation records nothing."""
+    # The curated data, and an imported file that changes.
+    imports, out = tmp_path / "imports", tmp_path / "dist"
+    imports.mkdir()
+    changing = imports / "fixture.trig"
+    shutil.copy(SHAPES / "conforms.trig", changing)
+    first = kgbuild.build(out=out, imports=imports)
+    assert not first.validation_cached
+    key = json.loads((current_build(out) / "manifest.json").read_text())["validated"]
+    calls: list[int] = []
+    real = kgbuild.validate_store
+    monkeypatch.setattr(kgbuild, "validate_store", lambda *a, **k: calls.append(1) or real(*a, **k))
+    again = kgbuild.build(out=out, imports=imports)
+    assert again.validation_cached and calls == []
+    assert json.loads((current_build(out) / "manifest.json").read_text())["validated"] == key
+    # One changed file: validated again, and its violation found.
+    shutil.copy(SHAPES / "acquisition-without-acquirer.trig", changing)
+    with pytest.raises(ValidationFailed):
+        kgbuild.build(out=out, imports=imports)
+    assert calls == [1]
+    # Back to the conforming file, built without validation: no key, so validated next time.
+    shutil.copy(SHAPES / "conforms.trig", changing)
+    kgbuild.build(out=out, imports=imports, validate=False)
+    assert "validated" not in json.loads((current_build(out) / "manifest.json").read_text())
+    assert not kgbuild.build(out=out, imports=imports).validation_cached
+    assert calls == [1, 1]

@@ -236,3 +236,48 @@ def test_a_syntax_error_quotes_at_most_an_excerpt_of_the_bad_token(runner, tmp_p
     first = result.stderr.splitlines()[0]
     assert first.startswith(f"Error: {path}:3:") and first.endswith("is not a valid predicate")
     assert len(first) < 400
+
+
+@pytest.mark.parametrize("name", ["conforms", *sorted(VIOLATIONS)])
+def test_leaving_out_predicates_no_shape_reads_changes_nothing(name: str) -> None:
+    """pySHACL is given only the triples whose predicate the shapes name (read_predicates):
+    on each fixture, in the context of the curated data with its derived ownership periods,
+    the violations are those of the whole graph, and the filter does leave triples out."""
+    from kg.history.ownership import add_derived
+    from kg.sources import SourceFile, curated_files, read_sources
+    from kg.validate import (
+        ill_typed,
+        load_shapes,
+        read_by_shapes,
+        read_predicates,
+        union_graph,
+        validate_graph,
+    )
+
+    store = read_sources([*curated_files(), SourceFile(SHAPES / f"{name}.trig", None)])
+    add_derived(store)
+    triples = list(store.triples())
+    shapes = load_shapes()
+    kept = read_by_shapes(triples, read_predicates(shapes))
+    assert 0 < len(kept) < len(triples)
+    literals = ill_typed(triples)
+    whole = validate_graph(union_graph(triples), shapes, literals=literals)
+    assert validate_graph(union_graph(kept), shapes, literals=literals) == whole
+    assert bool(whole) == (name != "conforms")
+
+
+def test_shapes_that_may_read_any_predicate_leave_nothing_out() -> None:
+    """A closed shape reads every predicate of its focus nodes: nothing may be left out."""
+    from rdflib import Graph
+
+    from kg.validate import load_shapes, read_predicates
+
+    closed = Graph().parse(
+        data="@prefix sh: <http://www.w3.org/ns/shacl#> . "
+        "<urn:s> a sh:NodeShape ; sh:closed true .",
+        format="turtle",
+    )
+    assert read_predicates(closed) is None
+    assert "https://w3id.org/container-kg/ontology#acquirer" in (
+        read_predicates(load_shapes()) or ()
+    )

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import doctest
 import json
+import pickle
 from pathlib import Path
 from typing import Any
 
@@ -561,3 +562,54 @@ def test_export_of_characters_xml_cannot_carry_is_a_file_every_parser_reads(
     (json_path,) = export(g, tmp_path / "orgs.json", "json")
     data = json.loads(json_path.read_text(encoding="utf-8"))
     assert "Alpha\x00Inc.\x1b" in {n.get("label") for n in data["nodes"]}
+
+
+# --- the projection of a build, cached in the build --------------------------------------------
+
+
+def _graph_state(g: nx.MultiDiGraph) -> tuple[Any, ...]:
+    return (
+        sorted(g.nodes(data=True)),
+        sorted((u, v, k, sorted(d.items())) for u, v, k, d in g.edges(keys=True, data=True)),
+        g.graph,
+    )
+
+
+def test_projection_of_a_build_is_cached_in_it(tmp_path: Path) -> None:
+    """The first projection of a build is kept in its generation and read back identical; a
+    new build (other data) starts without it and projects its own data; a store in memory,
+    an --as-of graph and the schema variant are never served the plain view's cache."""
+    from kg.build import build
+    from kg.store import open_dist
+
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "tiny.trig").write_bytes(TINY.read_bytes())
+    dist = tmp_path / "dist"
+    build(out=dist, data=data, imports=tmp_path / "i", validate=False)
+    store = open_dist(dist)
+    cache = project_module.cache_path(store, "organizations")
+    assert cache is not None and not cache.exists()
+    first = project(store, "organizations")
+    assert cache.is_file()
+    again = project(open_dist(dist), "organizations")
+    assert _graph_state(again) == _graph_state(first)
+    # Read from the file, not projected: a graph planted there is what comes back.
+    planted = nx.MultiDiGraph([("x", "y")])
+    cache.write_bytes(pickle.dumps(planted))
+    assert list(project(open_dist(dist), "organizations").edges) == [("x", "y", 0)]
+    assert project_module.cache_path(open_dist(dist), "full", include_schema=True) != cache
+    assert project(open_dist(dist), "organizations", as_of="2099-01-01").number_of_edges() > 1
+    assert project_module.cache_path(read_sources(ontology_files()), "organizations") is None
+    # A damaged file is projected again (and rewritten).
+    cache.write_bytes(b"not a pickle")
+    assert _graph_state(project(open_dist(dist), "organizations")) == _graph_state(first)
+    # A new build with one organisation fewer: a new generation, a new projection.
+    text = TINY.read_text()
+    (data / "tiny.trig").write_text(
+        text.replace("kg:t-found a eco:Consortium", "kg:t-found a eco:Product")
+    )
+    build(out=dist, data=data, imports=tmp_path / "i", validate=False)
+    fresh = project(open_dist(dist), "organizations")
+    assert project_module.cache_path(open_dist(dist), "organizations") != cache
+    assert t("found") in first and t("found") not in fresh

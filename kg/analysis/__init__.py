@@ -8,12 +8,14 @@
 from __future__ import annotations
 
 from kg.analysis.community import Community, communities, describe_communities
-from kg.analysis.metrics import METRICS, Scores, centrality, ranking
+from kg.analysis.metrics import EXACT_MAX_NODES, METRICS, SAMPLES, Scores, centrality, ranking
 from kg.analysis.scores import PROPERTIES, Written, scores_graph, write_scores
 
 __all__ = [
+    "EXACT_MAX_NODES",
     "METRICS",
     "PROPERTIES",
+    "SAMPLES",
     "Community",
     "Scores",
     "Written",

@@ -27,9 +27,17 @@ def communities(graph: nx.Graph, *, seed: int = SEED, resolution: float = 1.0) -
 
     if graph.number_of_nodes() == 0:
         return []
-    found = nx.community.louvain_communities(
-        undirected(graph), weight="weight", seed=seed, resolution=resolution
-    )
+    simple = undirected(graph)
+    # A node without neighbours is a community of its own: moving it never gains modularity,
+    # so Louvain leaves it alone, after visiting it at every pass. Most organisations of a
+    # large view have no edge (33,600 of 41,500 at 1M triples): Louvain runs on the others.
+    alone = [node for node, degree in simple.degree() if degree == 0]
+    simple.remove_nodes_from(alone)
+    found = [{node} for node in alone]
+    if simple.number_of_nodes():
+        found += nx.community.louvain_communities(
+            simple, weight="weight", seed=seed, resolution=resolution
+        )
     return sorted((set(c) for c in found), key=lambda c: (-len(c), min(map(str, c))))
 
 
