@@ -1089,3 +1089,29 @@ def test_a_guide_and_the_overrides_are_read_as_plain_data_too(tmp_path: Path) ->
     overrides = write(tmp_path, "items:\n  Widget: kg:a\n  Widget: kg:b\n", name="overrides.yaml")
     with pytest.raises(SourceSyntaxError, match="the key `Widget` appears twice"):
         load_overrides(overrides)
+
+
+def test_a_member_named_like_a_product_is_the_member(tmp_path: Path) -> None:
+    """A product and a member entry of the same name: the membership is the organisation's,
+    never the product's (found by the fuzzer: the build then failed its shapes)."""
+    path = tmp_path / "landscape.yml"
+    entry = {"item": None, "name": "Widget", "homepage_url": "https://widget.example/"}
+    doc = {
+        "landscape": [
+            {
+                "category": None,
+                "name": name,
+                "subcategories": [
+                    {"subcategory": None, "name": "Scheduling", "items": [dict(entry)]}
+                ],
+            }
+            for name in ("Runtime", "CNCF Members")
+        ]
+    }
+    path.write_text(yaml.safe_dump(doc), encoding="utf-8")
+    result = import_landscape(path, as_of="2026-01-01", out_dir=tmp_path, curated=CuratedIndex())
+    store = load(Path(result.output))
+    (membership,) = subjects(store, RDF + "type", ox.NamedNode(ECO + "Membership"))
+    (member,) = objects(store, membership, ECO + "member")
+    assert subjects(store, RDF + "type", ox.NamedNode(ECO + "Organization")) >= {member}
+    assert member not in subjects(store, RDF + "type", ox.NamedNode(ECO + "Product"))

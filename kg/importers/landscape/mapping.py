@@ -574,9 +574,13 @@ def _memberships_and_certifications(
     certifications of their product or organisation: both held by the snapshot's date
     (``eco:startedBy``: the snapshot does not say since when)."""
     iris = plan.item_iris()
+    # A member entry belongs to the organisation planned from it, whatever else shares its
+    # name: a product called like its maker must not become the member.
+    member_of = {id(entry): org.iri for org in plan.orgs.values() for entry in org.items}
     day = Literal(date, datatype=_XSD_DATE)
     for item in plan.landscape.items:
-        holder = iris.get(item.name)
+        holder = member_of.get(id(item)) if item.member else None
+        holder = holder or iris.get(item.name)
         if holder is None:
             continue
         if is_membership(item.category):
