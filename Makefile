@@ -74,7 +74,7 @@ test: $(DEVSTAMP)
 	$(BIN)/ruff check kg tests benchmarks
 	$(BIN)/ruff format --check kg tests benchmarks
 	$(BIN)/mypy kg
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n auto --dist loadfile --durations=15
 
 test-fast: $(DEVSTAMP)
 	$(BIN)/python -m pytest -q -m "not slow"

@@ -331,9 +331,15 @@ def dataset(size: str, *, seed: int = SEED, cache: Path | None = None) -> Datase
     if not meta_path.is_file():
         import shutil
 
-        for stale in cache.glob(f"synthetic-{size}-seed{seed}-*"):
-            shutil.rmtree(stale, ignore_errors=True)  # made by an older generator or ontology
-        _generate(folder, SIZES[size], seed)
+        from kg.io import ensure_dir, exclusive_lock
+
+        # Parallel test workers may ask for the same data set at once: one makes it, the
+        # others wait and then read it.
+        with exclusive_lock(ensure_dir(cache) / f".synthetic-{size}-seed{seed}.lock"):
+            if not meta_path.is_file():
+                for stale in cache.glob(f"synthetic-{size}-seed{seed}-*"):
+                    shutil.rmtree(stale, ignore_errors=True)  # an older generator's
+                _generate(folder, SIZES[size], seed)
     meta = json.loads(meta_path.read_text())
     return Dataset(
         name=size,
@@ -348,6 +354,7 @@ def _generate(folder: Path, target: int, seed: int) -> None:
     import json
 
     from kg.build import write_dist
+    from kg.io import atomic_write
     from kg.store import OxigraphStore
 
     folder.mkdir(parents=True, exist_ok=True)
@@ -367,4 +374,4 @@ def _generate(folder: Path, target: int, seed: int) -> None:
     write_dist(merged, folder / "dist", formats=["nt"], sources=[])
     triples = len(merged)
     meta = {"triples": triples, "quads": quads, "seed": seed, "target": target}
-    (folder / "meta.json").write_text(json.dumps(meta, indent=2))
+    atomic_write(folder / "meta.json", json.dumps(meta, indent=2))
