@@ -77,7 +77,7 @@ test: $(DEVSTAMP)
 	$(BIN)/python -m pytest -q -n auto --dist loadfile --durations=15
 
 test-fast: $(DEVSTAMP)
-	$(BIN)/python -m pytest -q -m "not slow"
+	$(BIN)/python -m pytest -q -m "not slow" -n auto
 
 fuzz: $(DEVSTAMP)
 	KG_FUZZ_PROFILE=long $(BIN)/python -m pytest -q tests/fuzz

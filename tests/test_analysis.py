@@ -171,6 +171,7 @@ def test_symmetric_relation_counts_once() -> None:
     assert d.edges["b", "a"]["weight"] == 2.0
 
 
+@pytest.mark.slow
 def test_memberships_go_through_the_coalition_node(kg_graph: Any) -> None:
     """The curated organizations view has no co-member pairs: each member has one edge to
     the foundation, so a foundation's degree counts its members, and a company's counts its
@@ -239,6 +240,7 @@ def test_closeness_estimate_on_components() -> None:
     assert est["p"] == pytest.approx(exact["p"])
 
 
+@pytest.mark.slow
 def test_betweenness_is_sampled_when_exact_costs_too_much() -> None:
     """The limit is the cost of exact betweenness (path_work), not the node count: 2,500
     nodes in one component are exact by default and sampled under a small work budget."""
@@ -454,6 +456,7 @@ def test_communities_command(home: Path, runner: CliRunner) -> None:
     ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fmt", ["graphml", "gexf", "json", "csv"])
 def test_export_command(home: Path, runner: CliRunner, tmp_path: Path, fmt: str) -> None:
     out = tmp_path / f"eco.{fmt}"
@@ -481,6 +484,7 @@ def test_export_command(home: Path, runner: CliRunner, tmp_path: Path, fmt: str)
     assert back.nodes[KG + "docker"]["label"] == "Docker, Inc."
 
 
+@pytest.mark.slow
 def test_centrality_write_then_build_then_query(
     workspace: Path, tmp_path: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -505,6 +509,7 @@ def test_centrality_write_then_build_then_query(
     assert [KG + p.removeprefix("kg:") for p in printed] == top
 
 
+@pytest.mark.slow
 def test_centrality_write_into_a_persistent_store(
     workspace: Path, tmp_path: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -564,6 +569,7 @@ def test_nodes_without_neighbours_are_communities_of_their_own() -> None:
     )
 
 
+@pytest.mark.slow
 def test_igraph_is_imported_without_matplotlib() -> None:
     """Betweenness in a fresh process loads igraph but not matplotlib (1.3 s of the
     command), and matplotlib can still be imported afterwards."""

@@ -140,6 +140,7 @@ def test_every_module_has_a_stage() -> None:
         layer_of(name)
 
 
+@pytest.mark.slow
 def test_imports_point_down_the_pipeline() -> None:
     upward = []
     for module, found in imports().items():
@@ -189,6 +190,7 @@ def _cycles(edges: dict[str, set[str]]) -> list[list[str]]:
     return found
 
 
+@pytest.mark.slow
 def test_no_import_cycle_between_modules() -> None:
     edges: dict[str, set[str]] = defaultdict(set)
     for module, found in imports().items():
@@ -198,6 +200,7 @@ def test_no_import_cycle_between_modules() -> None:
     assert _cycles(edges) == []
 
 
+@pytest.mark.slow
 def test_no_private_name_is_imported_across_modules() -> None:
     private = [
         f"{module}:{line} imports {name} from {target}"
@@ -209,6 +212,7 @@ def test_no_private_name_is_imported_across_modules() -> None:
     assert not private, "\n".join(private)
 
 
+@pytest.mark.slow
 def test_no_project_import_inside_a_function() -> None:
     inside = [
         f"{module}:{line} imports {target} inside a function"
@@ -219,6 +223,7 @@ def test_no_project_import_inside_a_function() -> None:
     assert not inside, "\n".join(inside)
 
 
+@pytest.mark.slow
 def test_pyoxigraph_is_imported_by_the_store_alone() -> None:
     """The engine is named in one package: everything else reads terms through kg.store."""
     outside = []
@@ -277,6 +282,7 @@ def readme_edges() -> Iterator[tuple[str, str]]:
             yield m.group(1), m.group(2)
 
 
+@pytest.mark.slow
 def test_the_readme_picture_is_the_code() -> None:
     drawn = set(readme_edges())
     actual = package_edges()

@@ -128,6 +128,7 @@ def test_growth_exponent_is_the_slope_of_the_logs() -> None:
     assert growth_fit(report)[1][0][-1] == "not measured at the synthetic sizes"
 
 
+@pytest.mark.slow
 def test_the_load_line_times_a_parse_and_the_floor_is_the_bare_engine_in_memory(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -257,6 +258,7 @@ def _data_10k():  # type: ignore[no-untyped-def]
     return synthetic("10k")
 
 
+@pytest.mark.slow
 def test_betweenness_and_derivation_lines() -> None:
     """benchmarks/analysis.py and validation.py: at 10k, exact betweenness agrees with
     NetworkX (the line says so, and does not fail), and the derivation line counts quads."""

@@ -38,6 +38,7 @@ def _data_dir(tmp_path: Path, *fixtures: str) -> Path:
     return data
 
 
+@pytest.mark.slow
 def test_build_writes_every_format_with_the_same_content(tmp_path: Path) -> None:
     out = tmp_path / "dist"
     result = kgbuild.build(out=out, imports=tmp_path / "none", formats=["trig", "nt", "ttl"])
@@ -86,6 +87,7 @@ def test_triple_outside_a_named_graph_is_refused(tmp_path: Path) -> None:
         kgbuild.build(out=tmp_path / "dist", data=data, imports=tmp_path / "none")
 
 
+@pytest.mark.slow
 def test_violations_write_nothing_and_keep_the_old_build(tmp_path: Path) -> None:
     out = tmp_path / "dist"
     kgbuild.build(out=out, imports=tmp_path / "none", validate=False)
@@ -97,6 +99,7 @@ def test_violations_write_nothing_and_keep_the_old_build(tmp_path: Path) -> None
     assert (out / "kg.nq").read_bytes() == before
 
 
+@pytest.mark.slow
 def test_a_failed_write_leaves_no_half_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -116,6 +119,7 @@ def test_a_failed_write_leaves_no_half_file(
     assert len(list((out / "generations").iterdir())) == 1
 
 
+@pytest.mark.slow
 def test_load_reloads_dist_and_agrees_with_the_sources(workspace: Path) -> None:
     notes: list[str] = []
     reloaded = KnowledgeGraph.open(workspace / "dist", note=notes.append).store
@@ -155,6 +159,7 @@ def test_default_graph_is_a_set_even_when_two_sources_say_the_same(tmp_path: Pat
     assert int(per_graph.rows[0][0]) >= 1  # type: ignore[arg-type]
 
 
+@pytest.mark.slow
 def test_stale_build_is_noticed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     out = tmp_path / "dist"
     kgbuild.build(out=out, imports=tmp_path / "none", validate=False)
@@ -164,6 +169,7 @@ def test_stale_build_is_noticed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     assert kgbuild.is_stale(out)
 
 
+@pytest.mark.slow
 def test_load_opens_the_cache_and_a_change_never_reaches_it(tmp_path: Path) -> None:
     out = tmp_path / "dist"
     kgbuild.build(out=out, imports=tmp_path / "none", validate=False)
@@ -178,6 +184,7 @@ def test_load_opens_the_cache_and_a_change_never_reaches_it(tmp_path: Path) -> N
     assert not again.query("ASK { GRAPH kg:mine { kg:x ?p ?o } }").boolean
 
 
+@pytest.mark.slow
 def test_in_memory_parses_the_build_instead_of_opening_its_copy(tmp_path: Path) -> None:
     out = tmp_path / "dist"
     kgbuild.build(out=out, imports=tmp_path / "none", validate=False)
@@ -197,6 +204,7 @@ def test_in_memory_parses_the_build_instead_of_opening_its_copy(tmp_path: Path) 
     assert KnowledgeGraph.open(out, in_memory=False).store.path == on_disk.path  # type: ignore[attr-defined]
 
 
+@pytest.mark.slow
 def test_a_damaged_cache_falls_back_to_parsing(tmp_path: Path) -> None:
     out = tmp_path / "dist"
     kgbuild.build(out=out, imports=tmp_path / "none", validate=False)
@@ -390,6 +398,7 @@ def test_builds_into_one_folder_take_turns_and_say_so(tmp_path: Path) -> None:
     assert reader_view(out)
 
 
+@pytest.mark.slow
 def test_concurrent_builds_all_publish(tmp_path: Path) -> None:
     # The probe: two builds swapping the store copy failed 4 times in 600 calls.
     out = tmp_path / "dist"
@@ -484,6 +493,7 @@ def test_a_copy_of_dist_made_with_its_links_followed_reads_and_builds(tmp_path: 
     assert (copy / "current").is_symlink() and leftovers(copy) == []
 
 
+@pytest.mark.slow
 def test_a_build_of_unchanged_sources_takes_the_last_validation(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

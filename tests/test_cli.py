@@ -51,6 +51,7 @@ def test_version(runner) -> None:  # type: ignore[no-untyped-def]
     assert result.exit_code == 0 and result.output.startswith("kg, version ")
 
 
+@pytest.mark.slow
 def test_build_in_a_workspace(runner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setenv("KG_HOME", str(tmp_path))
     monkeypatch.delenv("KG_STORE", raising=False)
@@ -61,6 +62,7 @@ def test_build_in_a_workspace(runner, tmp_path: Path, monkeypatch: pytest.Monkey
     assert (tmp_path / "dist" / "kg.nt").is_file()
 
 
+@pytest.mark.slow
 def test_stats_counts_agree_with_sparql(runner, home: Path, kg_graph) -> None:  # type: ignore[no-untyped-def]
     result = runner.invoke(cli, ["stats", "--format", "json"])
     assert result.exit_code == 0, result.output
@@ -173,6 +175,7 @@ def _one_line_exit_2(result: Result, *phrases: str) -> None:
         assert phrase in first, first
 
 
+@pytest.mark.slow
 def test_a_file_where_a_folder_must_be(
     runner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:  # type: ignore[no-untyped-def]
@@ -190,6 +193,7 @@ def test_a_file_where_a_folder_must_be(
     )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("refuse", ["search", "create"])
 def test_an_unwritable_folder(
     refuse: str, runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch

@@ -94,6 +94,7 @@ def test_files_exist():
     assert {"acquisitions.trig", "foundations.trig", "companies.trig"} <= names
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
 def test_each_file_parses(path):
     assert len(load(path)) > 0
@@ -105,6 +106,7 @@ def test_every_triple_is_in_a_named_graph(path):
     assert len(ds.default_graph) == 0, f"{path.name}: triples outside any named graph"
 
 
+@pytest.mark.slow
 def test_at_least_100_dated_events(events, union):
     dated = [e for e in events if (e, ECO.date, None) in union]
     assert len(dated) >= 100, f"only {len(dated)} dated events"
@@ -155,6 +157,7 @@ def test_every_event_has_a_non_empty_quote(events, union):
     assert not missing, missing
 
 
+@pytest.mark.slow
 def test_every_event_appears_in_the_graph_of_one_of_its_sources(dataset, events, union):
     problems = []
     for e in events:
@@ -164,6 +167,7 @@ def test_every_event_appears_in_the_graph_of_one_of_its_sources(dataset, events,
     assert not problems, "\n".join(problems)
 
 
+@pytest.mark.slow
 def test_every_graph_that_states_an_event_is_one_of_its_sources(dataset, events, union):
     problems = []
     for e in events:

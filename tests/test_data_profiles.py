@@ -111,6 +111,7 @@ def test_at_least_90_events(profile_events):
     assert len(profile_events) >= 90, len(profile_events)
 
 
+@pytest.mark.slow
 def test_every_profile_event_has_exactly_one_typed_date(profile_events, everything):
     problems = []
     for e in profile_events:
@@ -158,6 +159,7 @@ def test_public_offerings_name_their_company(profile_union):
     assert not problems, problems
 
 
+@pytest.mark.slow
 def test_every_source_describes_itself(profiles, profile_union):
     """Each source cited by a profile is typed, titled, published and of an allowed kind.
 

@@ -154,6 +154,7 @@ def _in_graph(dataset: Dataset, source, triple) -> bool:
 # --- corrected values ---------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_runc_1_0_0_is_2021_06_22_from_the_runc_changelog(dataset, union):
     event = KG["runc-1-0-0-released"]
     assert _date(union, event) == Literal("2021-06-22", datatype=XSD.date)
@@ -231,6 +232,7 @@ def test_open_container_project_renamed_on_2015_07_22(union):
 # --- the merged coalition and the OCI's labels ---------------------------------------------
 
 
+@pytest.mark.slow
 def test_oci_founded_is_merged_into_the_essay_coalition(everything):
     assert (KG["oci-founded"], None, None) not in everything
     assert (None, None, KG["oci-founded"]) not in everything

@@ -210,6 +210,7 @@ CHECKS = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("check", CHECKS, ids=lambda c: c.__name__)
 @pytest.mark.parametrize("path", FILES, ids=lambda p: str(p.relative_to(DATA)))
 def test_every_data_file_follows_the_source_policy(path, check):
@@ -217,6 +218,7 @@ def test_every_data_file_follows_the_source_policy(path, check):
     assert not problems, "\n".join(problems)
 
 
+@pytest.mark.slow
 def test_every_source_is_described_once_somewhere_in_the_data():
     """A source is described in one file (its graph may gather facts in several files)."""
     every = Dataset()
@@ -236,6 +238,7 @@ def untyped_subjects(ds: Dataset) -> list[str]:
     )
 
 
+@pytest.mark.slow
 def test_every_described_entity_is_typed_somewhere():
     every = Dataset()
     for path in FILES:

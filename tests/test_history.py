@@ -413,6 +413,7 @@ def test_coreos_in_2020_is_owned_by_red_hat_whose_owner_is_ibm(kg_graph) -> None
     assert ("coreos", 2) in owned(store, "ibm", "2020-01-01")
 
 
+@pytest.mark.slow
 def test_as_of_on_the_real_data_leaves_out_every_later_event(workspace: Path, kg_graph) -> None:  # type: ignore[no-untyped-def]
     from kg import KnowledgeGraph
 

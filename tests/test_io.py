@@ -43,6 +43,7 @@ def wrong_modes(root: Path, umask: int) -> list[str]:
     return wrong
 
 
+@pytest.mark.slow
 def test_a_build_an_import_an_export_and_a_page_follow_the_umask(
     umask: int, tmp_path: Path, runner, monkeypatch: pytest.MonkeyPatch
 ) -> None:  # type: ignore[no-untyped-def]
@@ -120,6 +121,7 @@ def test_atomic_symlink_switches_in_one_step(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["current", "one", "two"]
 
 
+@pytest.mark.slow
 def test_the_lock_is_exclusive_says_who_holds_it_and_dies_with_its_holder(tmp_path: Path) -> None:
     import subprocess
     import sys

@@ -881,6 +881,7 @@ def test_an_alias_bomb_is_refused_in_one_short_line(tmp_path: Path) -> None:
     assert peak_bytes(lambda: read_landscape(path)) < 5_000_000
 
 
+@pytest.mark.slow
 def test_many_aliases_of_a_large_string_are_refused_without_expanding(tmp_path: Path) -> None:
     big = "x" * 1_000_000
     items = "\n".join(

@@ -73,6 +73,7 @@ def test_a_failed_download_says_how_to_get_the_file(
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.slow
 def test_kg_import_landscape_takes_an_address(
     server: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

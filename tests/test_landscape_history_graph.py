@@ -452,6 +452,7 @@ def test_cli_bad_input(runner: Any, tmp_path: Path, monkeypatch: Any) -> None:
     assert not (tmp_path / "imports").exists()
 
 
+@pytest.mark.slow
 def test_cli_names_the_revisions_it_skips_and_a_cut_history(
     runner: Any, repo: Path, tmp_path: Path, monkeypatch: Any
 ) -> None:

@@ -66,6 +66,7 @@ def test_the_lexer_agrees_with_a_parser_on_edge_cases(text: str) -> None:
     assert not words & {"SERVICE", "LOAD"}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(library()))
 def test_the_lexer_agrees_with_a_parser_on_the_library(name: str) -> None:
     text = "".join(f"PREFIX {p}: <{i}>\n" for p, i in PREFIXES.items()) + library()[name].text

@@ -152,6 +152,7 @@ def test_ten_thousand_braces_are_a_clear_error_not_a_crash(home: Path) -> None:
 # --- the cache -----------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_the_cache_keeps_digests_and_is_bounded_by_bytes() -> None:
     checks._CACHE.clear()
     big = "SELECT * WHERE { ?s ?p ?o } # " + "x" * 100_000

@@ -123,6 +123,7 @@ def test_a_read_only_store_reopens_for_an_update(tmp_path: Path) -> None:
 # --- the CLI on a persistent store ---------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_build_loads_the_store_and_later_commands_reopen_it(
     runner, home: Path, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]

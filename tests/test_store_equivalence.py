@@ -76,6 +76,7 @@ def test_library_answers_identical_on_synthetic_10k() -> None:
             assert outcome[name][1] > 0, name
 
 
+@pytest.mark.slow
 def test_library_answers_identical_on_curated_graph(workspace: Path, tmp_path: Path) -> None:
     store = load_dist(workspace / "dist")
     outcome = _compare(store, _named_quads(store, tmp_path / "named.nq"))

@@ -246,6 +246,7 @@ def test_a_spec_that_is_not_a_url_is_refused() -> None:
         open_store("sparql:localhost:7878")
 
 
+@pytest.mark.slow
 def test_a_server_that_drips_bytes_meets_one_overall_deadline() -> None:
     """A server that sends its answer a byte a second resets every per-read timeout; the
     store gives the whole request one deadline (it hung for ever before)."""

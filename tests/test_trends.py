@@ -30,6 +30,7 @@ def test_points_are_period_ends_and_the_last_day() -> None:
         points("2019-01-01", "2020-01-01", "week")
 
 
+@pytest.mark.slow
 def test_items_per_category(graph: KnowledgeGraph) -> None:  # noqa: F811
     t = trend(graph.store, "category")
     assert t.headers == ["date", "Platform", "Runtime"]

@@ -119,10 +119,12 @@ VIOLATIONS = {
 }
 
 
+@pytest.mark.slow
 def test_conforming_fixture_has_no_violation() -> None:
     assert validate_files([SHAPES / "conforms.trig"]) == []
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(VIOLATIONS))
 def test_each_shape_reports_its_violation(name: str) -> None:
     from kg.namespaces import shorten
@@ -140,6 +142,7 @@ def test_every_violating_fixture_is_covered() -> None:
     assert files - {"conforms", "syntax-error", "outside-graph"} == set(VIOLATIONS)
 
 
+@pytest.mark.slow
 def test_cli_prints_one_line_per_violation_and_exits_1(runner) -> None:  # type: ignore[no-untyped-def]
     result = runner.invoke(cli, ["validate", str(SHAPES / "acquisition-without-acquirer.trig")])
     assert result.exit_code == 1
@@ -150,6 +153,7 @@ def test_cli_prints_one_line_per_violation_and_exits_1(runner) -> None:  # type:
     assert "1 violation" in result.stderr
 
 
+@pytest.mark.slow
 def test_cli_conforms_exit_0(runner) -> None:  # type: ignore[no-untyped-def]
     result = runner.invoke(cli, ["validate", str(SHAPES / "conforms.trig")])
     assert result.exit_code == 0, result.output
@@ -164,6 +168,7 @@ def test_cli_syntax_error_names_file_and_line(runner) -> None:  # type: ignore[n
     assert "Traceback" not in result.output
 
 
+@pytest.mark.slow
 def test_curated_data_conforms() -> None:
     from kg.sources import read_sources, source_files
     from kg.validate import validate_store
@@ -191,6 +196,7 @@ ILL_TYPED = """@prefix eco: <https://w3id.org/container-kg/ontology#> .
 """
 
 
+@pytest.mark.slow
 def test_an_impossible_date_is_its_own_violation_and_nothing_is_logged(tmp_path: Path) -> None:
     # In a real process: pytest captures logging and warnings, which would hide the noise.
     import subprocess
@@ -240,6 +246,7 @@ def test_a_syntax_error_quotes_at_most_an_excerpt_of_the_bad_token(runner, tmp_p
     assert len(first) - len(str(path)) < 340
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["conforms", *sorted(VIOLATIONS)])
 def test_leaving_out_predicates_no_shape_reads_changes_nothing(name: str) -> None:
     """pySHACL is given only the triples whose predicate the shapes name (read_predicates):

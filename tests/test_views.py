@@ -256,6 +256,7 @@ def test_doctests() -> None:
 # --- literals and classes are not hubs --------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_naive_projection_makes_hubs_of_classes_and_dates(workspace: Path) -> None:
     """rdflib's rdflib_to_networkx_multidigraph makes every literal and class a node: a class
     (eco:Source, eco:Company) or a shared literal ranks first by degree, and shared dates
@@ -410,6 +411,7 @@ def expected_counts(store: Any) -> dict[str, tuple[int, int]]:
     }
 
 
+@pytest.mark.slow
 def test_curated_views_match_independent_queries(kg_graph: Any) -> None:
     expected = expected_counts(kg_graph.store)
     for view in VIEWS:

@@ -311,6 +311,7 @@ def check_output(output: Path) -> None:
                 assert re.match(r"https?://[^/\s]", value), value
 
 
+@pytest.mark.slow
 @given(doc=documents())
 def test_any_document_imports_or_fails_in_one_bounded_message(
     doc: bytes, curated: CuratedIndex, workdir: Path
@@ -353,6 +354,7 @@ def test_what_imports_builds(
         shutil.rmtree(folder)
 
 
+@pytest.mark.slow
 def test_the_strategy_reaches_both_outcomes(curated: CuratedIndex, workdir: Path) -> None:
     """The fuzzing is honest only if some documents import and some fail: a strategy that
     always failed (or never did) would test nothing."""

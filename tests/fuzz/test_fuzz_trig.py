@@ -167,6 +167,7 @@ def clean_error(exc: KgError, path: Path) -> None:
         assert str(path) in first, first  # which file
 
 
+@pytest.mark.slow
 @given(doc=documents())
 def test_a_data_file_reads_or_names_the_place_of_its_error(doc: bytes, workdir: Path) -> None:
     path = write(workdir, doc)

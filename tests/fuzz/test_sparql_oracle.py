@@ -39,6 +39,7 @@ def _decision(text: str, allow_update: bool) -> str:
     return "accepted"
 
 
+@pytest.mark.slow
 def test_the_check_refuses_every_form_the_engine_would_send(listener: Listener) -> None:
     live: list[bool] = []
 
