@@ -1241,22 +1241,17 @@ def bench_size(report: Report, data: Data) -> dict[str, float]:
     return times
 
 
-#: More measurements of each data set, each ``bench(report, data)``, run in this order after
-#: the lines above (which share one loaded store): a new file of benchmarks appends its own
-#: functions here, and they open what they need from ``data`` (``data.dist`` is a build).
-SIZE_BENCHES: list[Callable[[Report, Data], None]] = []
-
-
 def size_benches() -> list[Callable[[Report, Data], None]]:
-    """SIZE_BENCHES and the benchmark files' own lines: exact betweenness against NetworkX,
-    whole ``kg centrality``/``communities``/``export`` processes against the floor script,
-    the ownership derivation and ``kg build`` with validation (benchmarks/analysis.py and
-    benchmarks/validation.py, imported here because they import this module)."""
+    """More measurements of each data set, each ``bench(report, data)``, run in this order
+    after the lines above (which share one loaded store), opening what they need from
+    ``data`` (``data.dist`` is a build): exact betweenness against NetworkX, whole ``kg
+    centrality``/``communities``/``export`` processes against the floor script, the
+    ownership derivation and ``kg build`` with validation. A new file of benchmarks adds its
+    functions here; they are imported here because they import this module."""
     from benchmarks import analysis as analysis_bench
     from benchmarks import validation as validation_bench
 
     return [
-        *SIZE_BENCHES,
         analysis_bench.bench_betweenness,
         analysis_bench.bench_analysis_cli,
         validation_bench.bench_derivation,
