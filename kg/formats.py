@@ -318,9 +318,7 @@ def with_labels(answer: Answer, labels: Mapping[str, str]) -> Answer:
     if answer.kind != "SELECT":
         return answer
     rows_in = answer.terms
-    iri_columns = [
-        i for i in range(len(answer.vars)) if any(kind(r[i]) == "iri" for r in rows_in)
-    ]
+    iri_columns = [i for i in range(len(answer.vars)) if any(kind(r[i]) == "iri" for r in rows_in)]
     if not iri_columns:
         return answer
     names = list(answer.vars)

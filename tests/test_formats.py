@@ -319,7 +319,8 @@ def test_xml_results_of_characters_xml_cannot_carry_parse_everywhere() -> None:
 ENGINE_DATA = """INSERT DATA { GRAPH kg:g {
 kg:docker kg:v "Docker, Inc.", "Docker"@en, 2000, "077"^^xsd:integer, "1.50"^^xsd:decimal,
     "1.5E0"^^xsd:double, "2.50"^^xsd:float, "true"^^xsd:boolean, "2015-03-04"^^xsd:date,
-    "2015"^^xsd:gYear, "a\\tb\\nc \\"quoted\\", | piped é 漢", "nul\\u0001ctl", "500000000"^^xsd:decimal,
+    "2015"^^xsd:gYear, "a\\tb\\nc \\"quoted\\", | piped é 漢", "nul\\u0001ctl",
+    "500000000"^^xsd:decimal,
     <http://example.org/x?a=1&b=%3C2%3E>, kg:oci, _:b0 .
 } }"""
 ENGINE_QUERY = """SELECT ?s ?v ?price ?none WHERE {

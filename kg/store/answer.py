@@ -217,7 +217,7 @@ def _rdflib_rows(terms: list[tuple[Any, ...]]) -> list[tuple[Node | None, ...]]:
 def _to_rdflib(term: Any) -> Node | None:
     if term is None or type(term) in (ox.NamedNode, ox.Literal, ox.BlankNode, ox.DefaultGraph):
         return from_ox(term)
-    return term  # type: ignore[no-any-return]
+    return term
 
 
 def query_failure(exc: Exception) -> QueryError:

@@ -3,9 +3,9 @@
 The engine parses, stores and answers; rdflib's term classes are what the Python API hands
 out (``URIRef``, ``Literal``, ``BNode``), made when asked for: an answer keeps the engine's
 terms, and the writers read either kind through :func:`kind`, :func:`text`, :func:`datatype`,
-:func:`language` and :func:`nt` without importing rdflib (``kg query`` stays light). Numbers are normalised to their canonical form, so a
-query gives identical rows whichever store answered it (Oxigraph keeps numbers canonical,
-rdflib keeps the lexical form).
+:func:`language` and :func:`nt` without importing rdflib (``kg query`` stays light).
+Numbers are normalised to their canonical form, so a query gives identical rows whichever
+store answered it (Oxigraph keeps numbers canonical, rdflib keeps the lexical form).
 
 >>> from rdflib import Literal, URIRef
 >>> from_ox(to_ox(URIRef("https://w3id.org/container-kg/id/docker")))
@@ -187,7 +187,7 @@ def text(term: object) -> str:
     """A term's text as ``str()`` of its rdflib term reads: an IRI, a literal's lexical form,
     a blank node's id."""
     if type(term) in _ENGINE_TERMS:
-        return term.value  # type: ignore[attr-defined, no-any-return]
+        return term.value  # type: ignore[attr-defined]
     return str(term)
 
 
@@ -195,9 +195,9 @@ def datatype(term: object) -> str | None:
     """A literal's datatype IRI as rdflib gives it (None for a plain string or a language
     string, and for anything but a literal)."""
     if type(term) is ox.Literal:
-        if term.language:  # type: ignore[attr-defined]
+        if term.language:
             return None
-        value: str = term.datatype.value  # type: ignore[attr-defined]
+        value: str = term.datatype.value
         return None if value == XSD_STRING else value
     if kind(term) == "literal":
         found = term.datatype  # type: ignore[attr-defined]
@@ -208,9 +208,9 @@ def datatype(term: object) -> str | None:
 def language(term: object) -> str | None:
     """A literal's language tag, else None."""
     if type(term) is ox.Literal:
-        return term.language or None  # type: ignore[attr-defined]
+        return term.language or None
     if kind(term) == "literal":
-        return term.language  # type: ignore[attr-defined, no-any-return]
+        return term.language  # type: ignore[attr-defined]
     return None
 
 
