@@ -22,7 +22,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
-from kg import analysis, build, history, labels, query, stats, views, viz
+from kg import analysis, build, history, labels, query, stats, views, viz, workspace
 from kg.errors import UsageError
 from kg.store import MEMORY, OxigraphStore, Store, open_store
 from kg.validate import Violation, validate_store
@@ -85,7 +85,7 @@ class KnowledgeGraph:
         its on-disk copy instead, as the one-shot ``kg`` commands do: faster to open, slower
         for every heavy query after (:func:`kg.store.open_dist`).
         """
-        opened = build.open_built(path, store, as_of=as_of, note=note, in_memory=in_memory)
+        opened = workspace.open_built(path, store, as_of=as_of, note=note, in_memory=in_memory)
         return cls(opened, as_of=as_of)
 
     @classmethod

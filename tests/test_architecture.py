@@ -37,7 +37,7 @@ LAYERS: list[set[str]] = [
     {"kg.sources", "kg.labels"},
     {"kg.formats", "kg.query", "kg.validate", "kg.stats"},
     {"kg.history", "kg.trends"},
-    {"kg.build", "kg.views"},
+    {"kg.build", "kg.workspace", "kg.views"},
     {"kg.analysis"},
     {"kg.viz", "kg.importers"},
     {"kg.graph"},

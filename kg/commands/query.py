@@ -13,7 +13,6 @@ import sys
 import click
 
 from kg import query as q
-from kg.build import open_built
 from kg.commands.base import as_of_option, format_option, note, store_option, terminal_width
 from kg.errors import UsageError
 from kg.formats import render, render_records, with_labels
@@ -22,6 +21,7 @@ from kg.sparql.library import get as library_entry
 from kg.sparql.library import library_rows
 from kg.store import Answer, Store
 from kg.store.terms import kind, text
+from kg.workspace import open_built
 
 
 @click.command()
