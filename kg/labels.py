@@ -22,7 +22,6 @@ candidates; one that fits none suggests the nearest names.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -244,6 +243,8 @@ def resolve(store: Store, text: str) -> str:
 
 def suggestions(store: Store, text: str, *, n: int = 3) -> list[str]:
     """The names in the graph nearest to ``text`` (difflib's ratio, case folded)."""
+    import difflib  # here, not on top: a one-shot `kg query` rarely needs it
+
     names: dict[str, str] = {}
     for _e, name in _entity_names(store):
         names.setdefault(name.casefold(), name)
@@ -278,6 +279,8 @@ def find(store: Store, text: str, *, limit: int = 20) -> list[Match]:
     """Entities whose name matches ``text``, case-insensitively: exact names first, then
     names that start with it, that contain it, and the most similar (difflib), each group
     organisations before products before the rest."""
+    import difflib  # here, not on top: a one-shot `kg query` rarely needs it
+
     wanted = text.strip().casefold()
     if not wanted:
         return []

@@ -15,7 +15,6 @@ place where the project imports its own modules by name at run time
 from __future__ import annotations
 
 import importlib
-import shutil
 import sys
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
@@ -109,7 +108,11 @@ def note(message: str) -> None:
 
 def terminal_width() -> int | None:
     """The terminal's width when output goes to one (tables are fitted to it), else None."""
-    return shutil.get_terminal_size().columns if sys.stdout.isatty() else None
+    if not sys.stdout.isatty():
+        return None
+    import shutil  # here, not on top: output to a pipe (the usual one-shot case) needs none
+
+    return shutil.get_terminal_size().columns
 
 
 # --- shared options ----------------------------------------------------------------------
