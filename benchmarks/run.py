@@ -660,8 +660,9 @@ def bench_reopen(report: Report, data: Data, rdflib_load: float | None) -> None:
 def bench_queries(
     report: Report, data: Data, store: OxigraphStore, ds: rdflib.Dataset, engine: ox.Store
 ) -> dict[str, float]:
-    """Each library query: ours (checks, engine, rdflib terms, on the store a long-lived
-    process opens: the build in memory) against rdflib's engine and the bare in-memory engine
+    """Each library query: ours (checks, engine, the answer holding the engine's terms: rdflib
+    terms are made when ``rows`` is read; on the store a long-lived process opens: the build in
+    memory) against rdflib's engine and the bare in-memory engine
     (``engine``: pyoxigraph's Store.query); the rows must be identical. Each query also runs
     on the ``dist/`` copy that a one-shot ``kg query`` opens, to floor in its note."""
     import pyoxigraph as ox

@@ -59,6 +59,8 @@ from kg.store import (
     current_build,
 )
 from kg.validate import Violation, validate_store
+from kg.workspace import is_stale as is_stale
+from kg.workspace import load_unbuilt as load_unbuilt
 
 #: The formats ``kg build --format`` writes (N-Quads, the reload file, always).
 FORMATS = tuple(RDF_FORMATS)
@@ -315,24 +317,6 @@ def _validated_key(out: Path) -> str | None:
         return None
     key = manifest.get("validated") if isinstance(manifest, dict) else None
     return key if isinstance(key, str) else None
-
-
-def load_unbuilt() -> OxigraphStore:
-    """The dataset read directly from the sources, derived but not validated: what commands
-    use when nothing has been built."""
-    store = read_sources(source_files())
-    add_derived(store)
-    return store
-
-
-def is_stale(dist: Path) -> bool:
-    """True when a source file changed after the build in ``dist``."""
-    try:
-        manifest = json.loads((current_build(dist) / MANIFEST).read_text())
-        built = float(manifest["built_epoch"])
-    except (OSError, ValueError, KeyError, TypeError):
-        return True
-    return any(s.path.stat().st_mtime > built for s in source_files())
 
 
 __all__ = ["COPY_DIR", "FORMATS", "MANIFEST", "RELOAD_FILE", "BuildResult", "build"]

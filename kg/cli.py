@@ -1,29 +1,36 @@
-"""The ``kg`` command: options in, a library call, rendered rows out.
+"""The ``kg`` commands but ``kg query``: options in, a library call, rendered rows out.
 
-Every command that prints rows takes the same ``--format``; every command that reads the graph
-takes the same ``--store`` (and ``--as-of`` where history matters). Errors a user can fix are
-printed as one line with a hint, and set the exit code listed in ``kg --help``.
+The group, its table of commands and the shared options are in :mod:`kg.commands.base` (a
+command's module is imported when it runs); ``kg query`` is in :mod:`kg.commands.query`.
+``cli`` and ``main`` are the group's, named here too.
 """
 
 from __future__ import annotations
 
 import json
-import re
-import shutil
 import sys
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import click
 
 from kg import analysis, resources
 from kg import build as builder
-from kg import query as q
 from kg import trends as trends_module
-from kg.errors import KgError, UsageError
-from kg.formats import render, render_records, table, with_labels
+from kg.commands.base import (
+    F,
+    as_of_option,
+    cli,
+    format_option,
+    main,
+    note,
+    store_option,
+    terminal_width,
+)
+from kg.errors import UsageError
+from kg.formats import render_records, table
 from kg.graph import KnowledgeGraph
 from kg.importers.landscape import (
     diff_landscapes,
@@ -39,97 +46,12 @@ from kg.labels import find as find_entities
 from kg.namespaces import shorten
 from kg.serve import serve as run_server
 from kg.sources import read_sources, source_files
-from kg.sparql.library import get as library_entry
-from kg.sparql.library import library_rows
-from kg.store import Answer, open_store
+from kg.store import open_store
 from kg.validate import validate_files, validate_store
 from kg.views import EXPORTS, VIEWS
 from kg.views import export as export_view
 
-F = TypeVar("F", bound=Callable[..., Any])
-
-EXIT_CODES = """\b
-Exit codes:
-  0  success (ASK: true)
-  1  the graph does not conform (validate, build), or ASK answered false
-  2  bad input: a syntax error, an unknown name, a refused query, wrong options
-  3  a store that cannot be opened or reached
-  130  interrupted (Ctrl-C)
-"""
-
-CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
-
-
-class KgGroup(click.Group):
-    """Turns library errors into one clear line and their exit code; no traceback."""
-
-    def invoke(self, ctx: click.Context) -> Any:
-        try:
-            return super().invoke(ctx)
-        except KgError as exc:
-            click.secho(f"Error: {exc.message}", fg="red", err=True)
-            if exc.hint:
-                click.echo(exc.hint, err=True)
-            ctx.exit(exc.exit_code)
-        except KeyboardInterrupt:
-            click.echo("interrupted", err=True)
-            ctx.exit(130)
-        except OSError as exc:
-            # The environment, not the data or the program: a file or folder that cannot be
-            # read or written (permissions, a full disk, a file where a folder must be).
-            if isinstance(exc, BrokenPipeError):
-                raise
-            where = f"{exc.filename}: " if exc.filename else ""
-            click.secho(f"Error: {where}{exc.strerror or exc}", fg="red", err=True)
-            click.echo("Check the path and its permissions, then try again.", err=True)
-            ctx.exit(2)
-
-
-def note(message: str) -> None:
-    click.echo(message, err=True)
-
-
-def terminal_width() -> int | None:
-    """The terminal's width when output goes to one (tables are fitted to it), else None."""
-    return shutil.get_terminal_size().columns if sys.stdout.isatty() else None
-
-
-# --- shared options ----------------------------------------------------------------------
-
-
-def store_option(f: F) -> F:
-    return click.option(
-        "--store",
-        default=None,
-        metavar="SPEC",
-        help="Where the graph lives: memory (default), oxigraph:PATH or sparql:URL[,UPDATE_URL]. "
-        "Also $KG_STORE.",
-    )(f)
-
-
-def as_of_option(f: F) -> F:
-    return click.option(
-        "--as-of",
-        "as_of",
-        default=None,
-        metavar="DATE",
-        help="The graph as it was on DATE (YYYY, YYYY-MM or YYYY-MM-DD): later events left out.",
-    )(f)
-
-
-def format_option(choices: tuple[str, ...], default: str = "table") -> Callable[[F], F]:
-    def decorate(f: F) -> F:
-        return click.option(
-            "--format",
-            "-f",
-            "fmt",
-            type=click.Choice(choices),
-            default=default,
-            show_default=True,
-            help="Output format.",
-        )(f)
-
-    return decorate
+__all__ = ["cli", "main", "open_graph"]
 
 
 def open_graph(store: str | None, as_of: str | None = None) -> KnowledgeGraph:
@@ -152,27 +74,10 @@ def with_progress(label: str) -> Callable[[Any], Any]:
     return wrap
 
 
-# --- the group ---------------------------------------------------------------------------
-
-
-@click.group(cls=KgGroup, context_settings=CONTEXT, epilog=EXIT_CODES)
-@click.version_option(package_name="container-kg", prog_name="kg")
-def cli() -> None:
-    """container-kg: a knowledge graph of the container and cloud-native ecosystem.
-
-    \b
-    Start with:
-      kg build                  # read, validate and write dist/
-      kg stats                  # what the graph holds
-      kg query --list           # the questions the library answers
-      kg query acquisitions-by -p acquirer kg:docker
-    """
-
-
 # --- build / validate / stats ------------------------------------------------------------
 
 
-@cli.command()
+@click.command()
 @click.option(
     "--format",
     "-f",
@@ -222,7 +127,7 @@ def build(formats: tuple[str, ...], out: Path | None, no_validate: bool, store: 
         target.close()
 
 
-@cli.command()
+@click.command()
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def validate(paths: tuple[Path, ...]) -> None:
     """Check the data against the SHACL shapes; one line per violation.
@@ -245,7 +150,7 @@ def validate(paths: tuple[Path, ...]) -> None:
     click.echo("conforms")
 
 
-@cli.command()
+@click.command()
 @store_option
 @as_of_option
 @format_option(("table", "json"))
@@ -324,133 +229,15 @@ def _brief(numbers: Any) -> str:
     )
 
 
-def _is_library_name(text: str) -> bool:
-    return re.fullmatch(r"[a-z0-9][a-z0-9-]*", text.strip()) is not None
-
-
 def _clip(text: str, width: int) -> str:
     """Shorten a long cell for a terminal table (the full value is in --format json)."""
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-# --- query -------------------------------------------------------------------------------
-
-
-@cli.command()
-@click.argument("query", required=False)
-@click.option(
-    "-p",
-    "--param",
-    "params",
-    nargs=2,
-    multiple=True,
-    metavar="NAME VALUE",
-    help="Bind ?NAME to VALUE: an IRI (kg:docker, <https://...>), a date (2015-03-04), a "
-    'number, "text" (also "text"@en, "2015"^^xsd:gYear) or plain text. Repeatable.',
-)
-@format_option(("table", "csv", "tsv", "json", "xml", "md", "ttl", "nt", "jsonld", "trig"))
-@click.option("--iris", is_flag=True, help="Tables show IRIs (prefixed names) instead of labels.")
-@click.option(
-    "--limit", type=click.IntRange(min=0), default=None, help="Print at most N rows (or triples)."
-)
-@click.option("--list", "list_", is_flag=True, help="List the query library: names, parameters.")
-@click.option("--show", metavar="NAME", default=None, help="Print a library query's text.")
-@click.option(
-    "--update", is_flag=True, help="Allow a SPARQL UPDATE, on a local store (memory, oxigraph:)."
-)
-@click.option(
-    "--timeout",
-    type=click.FloatRange(min=0),
-    default=q.DEFAULT_TIMEOUT,
-    show_default=True,
-    help="Seconds the query may run before it is stopped (0: no limit). Ctrl-C stops it too.",
-)
-@store_option
-@as_of_option
-def query(
-    query: str | None,
-    params: tuple[tuple[str, str], ...],
-    fmt: str,
-    iris: bool,
-    limit: int | None,
-    list_: bool,
-    show: str | None,
-    update: bool,
-    timeout: float,
-    store: str | None,
-    as_of: str | None,
-) -> None:
-    """Run a SPARQL query: inline, from a FILE, from stdin (-), or a library NAME.
-
-    The project's prefixes (eco, kg, schema, org, skos, prov, dcterms, rdf, rdfs, owl, xsd)
-    need no declaration. The default graph is the merge of all named graphs; GRAPH ?g reaches
-    each source's own graph. Rows print as table (labels for IRIs), csv, tsv, json, xml or md;
-    CONSTRUCT and DESCRIBE as ttl, nt, jsonld or trig. ASK prints true/false and exits 0/1.
-    Queries are read-only (UPDATE needs --update); SERVICE and LOAD are always refused, and
-    brackets nest at most 32 levels. A query stops after --timeout seconds (60 by default)
-    or on Ctrl-C (exit 130).
-
-    \b
-    Example:
-      kg query --list
-      kg query acquisitions-by -p acquirer kg:docker
-      kg query 'SELECT ?c WHERE { ?c a eco:Company }' --format csv
-      kg query mine.rq --format json
-      echo 'ASK { kg:docker a eco:Company }' | kg query -
-    """
-    if list_:
-        if fmt not in ("table", "csv", "tsv", "json", "xml", "md"):
-            raise UsageError(f"--list prints a table: use a row format, not {fmt}")
-        click.echo(
-            render_records(
-                ["name", "title", "parameters"], library_rows(), fmt, width=terminal_width()
-            ),
-            nl=False,
-        )
-        return
-    if show:
-        click.echo(library_entry(show).text, nl=False)
-        return
-    if query is None:
-        raise UsageError(
-            "give a query: inline SPARQL, a file, - for stdin, or a library name",
-            hint="See `kg query --list` and `kg query --help`.",
-        )
-    bindings: dict[str, str] = {}
-    for name, value in params:
-        if name in bindings:
-            raise UsageError(f"-p {name} is given twice", hint="Bind each variable once.")
-        bindings[name] = value
-    if update and as_of:
-        raise UsageError("--update cannot be combined with --as-of (a filtered copy)")
-    text = sys.stdin.read() if query == "-" else query
-
-    def ask() -> tuple[KnowledgeGraph, Answer, dict[str, str] | None]:
-        graph = open_graph(store, as_of)
-        answer = q.execute(graph.store, text, bindings=bindings, allow_update=update, limit=limit)
-        labels = None
-        if not iris and answer.kind == "SELECT":
-            labels = graph.labels(str(t) for row in answer.rows for t in row if t is not None)
-            # Library answers written for machines keep the IRIs and name them beside.
-            if fmt != "table" and _is_library_name(text):
-                answer = with_labels(answer, labels)
-        return graph, answer, labels
-
-    graph, answer, labels = q.within(timeout or None, ask)
-    click.echo(render(answer, fmt, labels=labels, iris=iris, width=terminal_width()), nl=False)
-    if answer.kind == "UPDATE" and not graph.store.persistent:
-        note(
-            "note: the memory store lasts as long as this command: the change is not kept "
-            "(use --store oxigraph:PATH to keep changes)"
-        )
-    if answer.kind == "ASK" and not answer.boolean:
-        sys.exit(1)
-
-
 # --- history -----------------------------------------------------------------------------
 
 
-@cli.command()
+@click.command()
 @click.argument("entity", required=False)
 @click.option("--from", "start", metavar="DATE", help="Events from DATE on (YYYY[-MM[-DD]]).")
 @click.option("--to", "end", metavar="DATE", help="Events up to DATE (a year or month: its end).")
@@ -504,7 +291,7 @@ def timeline(
     click.echo(render_records(headers, rows, fmt, width=terminal_width()), nl=False)
 
 
-@cli.command()
+@click.command()
 @click.argument("name")
 @click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True)
 @store_option
@@ -537,7 +324,7 @@ def find(name: str, limit: int, store: str | None, fmt: str) -> None:
 # --- serve -------------------------------------------------------------------------------
 
 
-@cli.command()
+@click.command()
 @store_option
 @click.option(
     "--host",
@@ -606,7 +393,7 @@ def serve(
 # --- viz ---------------------------------------------------------------------------------
 
 
-@cli.command()
+@click.command()
 @click.option(
     "--view",
     default="organizations",
@@ -726,7 +513,7 @@ Views:
 """
 
 
-@cli.command(epilog=_VIEWS_HELP)
+@click.command(epilog=_VIEWS_HELP)
 @_view_option
 @click.option(
     "--metric",
@@ -828,7 +615,7 @@ def centrality(
         )
 
 
-@cli.command(epilog=_VIEWS_HELP)
+@click.command(epilog=_VIEWS_HELP)
 @_view_option
 @click.option(
     "--seed",
@@ -902,7 +689,7 @@ def communities(
     )
 
 
-@cli.command(epilog=_VIEWS_HELP)
+@click.command(epilog=_VIEWS_HELP)
 @_view_option
 @click.option(
     "--to",
@@ -956,7 +743,7 @@ def export(
     )
 
 
-@cli.command()
+@click.command()
 @click.option(
     "--by",
     type=click.Choice(list(trends_module.BY)),
@@ -1001,7 +788,7 @@ def trends(by: str, every: str, top: int, store: str | None, fmt: str) -> None:
 # --- landscape: import and diff -------------------------------------------------------------
 
 
-@cli.group("import")
+@click.group("import")
 def import_group() -> None:
     """Import an outside data set as a graph of its own under imports/ (`kg build` reads it).
 
@@ -1210,7 +997,7 @@ def import_landscape_history_command(
     )
 
 
-@cli.group("diff")
+@click.group("diff")
 def diff_group() -> None:
     """Compare two snapshots of an outside data set.
 
@@ -1277,10 +1064,6 @@ def diff_landscape_command(
         ),
         nl=False,
     )
-
-
-def main() -> None:
-    cli(prog_name="kg")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -17,7 +17,6 @@ them. Two rules compare dates of mixed precision:
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -127,6 +126,8 @@ def last_day(value: str) -> str:
     if not month:
         return f"{year}-12-31"
     if not day:
+        import calendar  # here, not on top: a one-shot `kg query` rarely needs it
+
         return f"{year}-{month}-{calendar.monthrange(int(year), int(month))[1]:02d}"
     return value
 
@@ -167,5 +168,7 @@ def describe(value: str | None) -> str:
     if len(value) == 4:
         return f"during {value}"
     if len(value) == 7:
+        import calendar  # here, not on top: a one-shot `kg query` rarely needs it
+
         return f"{calendar.month_name[int(value[5:7])]} {value[:4]}"
     return value

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, cast
 from kg.errors import UsageError
 from kg.namespaces import PREFIXES, XSD, shorten
 from kg.store import Answer
-from kg.store.terms import to_ox
+from kg.store.terms import datatype, kind, language, literal, nt, text
 from kg.text import forbidden_in_xml, xml_safe
 
 if TYPE_CHECKING:
@@ -136,7 +136,9 @@ def render(
     if fmt not in ROW_FORMATS:
         raise UsageError(f"unknown format {fmt!r}", hint=f"Use one of {', '.join(ROW_FORMATS)}.")
     if answer.kind == "ASK":
-        if fmt in ("json", "xml"):
+        if fmt == "json":
+            return _json_result(answer)
+        if fmt == "xml":
             return _rdflib_result(answer, fmt)
         return str(bool(answer.boolean)).lower() + "\n"
     if fmt == "table":
@@ -144,19 +146,57 @@ def render(
         money = [v in MONEY for v in answer.vars]
         cells = [
             [cell(t, labels=shown, money=m) for t, m in zip(row, money, strict=True)]
-            for row in answer.rows
+            for row in answer.terms
         ]
         return table(answer.vars, cells, width=width)
     if fmt == "md":
-        cells = [[cell(t) for t in row] for row in answer.rows]
+        cells = [[cell(t) for t in row] for row in answer.terms]
         return markdown(answer.vars, cells)
     if fmt == "tsv":
         return tsv(answer)
     if fmt == "csv":
         return _csv(
-            answer.vars, [["" if t is None else str(t) for t in row] for row in answer.rows]
+            answer.vars, [["" if t is None else text(t) for t in row] for row in answer.terms]
         )
+    if fmt == "json":
+        return _json_result(answer)
     return _rdflib_result(answer, fmt)
+
+
+def _json_result(answer: Answer) -> str:
+    """SPARQL 1.1 JSON results, written as rdflib's serializer writes them (its key order,
+    ``ensure_ascii=False``), without rdflib."""
+    res: dict[str, object] = {}
+    if answer.kind == "ASK":
+        res["head"] = {}
+        res["boolean"] = bool(answer.boolean)
+    else:
+        res["results"] = {
+            "bindings": [
+                {v: _json_term(t) for v, t in zip(answer.vars, row, strict=True) if t is not None}
+                for row in answer.terms
+            ]
+        }
+        res["head"] = {"vars": list(answer.vars)}
+    out = json.dumps(res, allow_nan=False, ensure_ascii=False)
+    return out if out.endswith("\n") else out + "\n"
+
+
+_JSON_TYPES = {"iri": "uri", "literal": "literal", "blank": "bnode"}
+
+
+def _json_term(term: object) -> dict[str, str]:
+    found = kind(term)
+    if found is None:
+        raise UsageError(f"not an RDF term: {term!r}")
+    out = {"type": _JSON_TYPES[found], "value": text(term)}
+    if found == "literal":
+        dt, lang = datatype(term), language(term)
+        if dt is not None:
+            out["datatype"] = dt
+        if lang is not None:
+            out["xml:lang"] = lang
+    return out
 
 
 def _rdflib_result(answer: Answer, fmt: str) -> str:
@@ -199,7 +239,7 @@ def tsv(answer: Answer) -> str:
     engine; numbers and booleans in their short form, as the format allows), tabs and line
     breaks inside them escaped."""
     lines = ["\t".join(f"?{v}" for v in answer.vars)]
-    for row in answer.rows:
+    for row in answer.terms:
         lines.append("\t".join("" if t is None else _escape_tsv(_tsv_term(t)) for t in row))
     return "\n".join(lines) + "\n"
 
@@ -212,14 +252,13 @@ _SHORT = {
 }
 
 
-def _tsv_term(term: Node) -> str:
-    from rdflib import Literal
-
-    if isinstance(term, Literal) and term.datatype is not None:
-        short = _SHORT.get(str(term.datatype))
-        if short is not None and short.fullmatch(str(term)):
-            return str(term)
-    return str(to_ox(term))
+def _tsv_term(term: object) -> str:
+    dt = datatype(term)
+    if dt is not None:
+        short = _SHORT.get(dt)
+        if short is not None and short.fullmatch(text(term)):
+            return text(term)
+    return nt(term)
 
 
 def _escape_tsv(text: str) -> str:
@@ -239,26 +278,25 @@ def _csv(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
 MONEY = frozenset({"price", "amount", "raised", "total"})
 
 
-def cell(term: Node | None, *, labels: Mapping[str, str] | None = None, money: bool = False) -> str:
-    """How a term reads in a table: its label when known, else a prefixed name or the value;
-    with ``money``, a number as dollars (``$550M``)."""
-    from rdflib import BNode, Literal, URIRef
-
+def cell(term: object, *, labels: Mapping[str, str] | None = None, money: bool = False) -> str:
+    """How a term (the engine's or rdflib's) reads in a table: its label when known, else a
+    prefixed name or the value; with ``money``, a number as dollars (``$550M``)."""
     if term is None:
         return ""
-    if isinstance(term, URIRef):
-        iri = str(term)
+    found = kind(term)
+    if found == "iri":
+        iri = text(term)
         if labels and iri in labels:
             return labels[iri]
         return shorten(iri, prefixes=PREFIXES).strip("<>")
-    if isinstance(term, BNode):
-        return f"_:{term}"
-    if money and isinstance(term, Literal):
+    if found == "blank":
+        return f"_:{text(term)}"
+    if money and found == "literal":
         try:
-            return dollars(float(str(term)))
+            return dollars(float(text(term)))
         except ValueError:
             pass
-    return str(term)
+    return text(term)
 
 
 def dollars(value: float) -> str:
@@ -277,13 +315,10 @@ def with_labels(answer: Answer, labels: Mapping[str, str]) -> Answer:
     """The answer with a ``VARLabel`` column after each column that holds IRIs, for formats
     that keep IRIs (CSV, TSV, JSON, XML, Markdown): machines get the identifier, people the
     name."""
-    from rdflib import Literal, URIRef
-
     if answer.kind != "SELECT":
         return answer
-    iri_columns = [
-        i for i in range(len(answer.vars)) if any(isinstance(r[i], URIRef) for r in answer.rows)
-    ]
+    rows_in = answer.terms
+    iri_columns = [i for i in range(len(answer.vars)) if any(kind(r[i]) == "iri" for r in rows_in)]
     if not iri_columns:
         return answer
     names = list(answer.vars)
@@ -300,15 +335,15 @@ def with_labels(answer: Answer, labels: Mapping[str, str]) -> Answer:
         new_vars.append(var)
         new_vars += [label for j, label in inserted if j == i]
     rows = []
-    for row in answer.rows:
-        out: list[Node | None] = []
+    for row in rows_in:
+        out: list[object] = []
         for i, term in enumerate(row):
             out.append(term)
             if i in iri_columns:
-                name = labels.get(str(term)) if isinstance(term, URIRef) else None
-                out.append(Literal(name) if name is not None else None)
+                name = labels.get(text(term)) if kind(term) == "iri" else None
+                out.append(literal(name) if name is not None else None)
         rows.append(tuple(out))
-    return Answer("SELECT", vars=new_vars, rows=rows, truncated=answer.truncated)
+    return Answer("SELECT", vars=new_vars, terms=rows, truncated=answer.truncated)
 
 
 def _width(text: str) -> int:

@@ -22,9 +22,9 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
-from kg import analysis, build, history, labels, query, resources, stats, views, viz
-from kg.errors import NotBuilt, UsageError
-from kg.store import MEMORY, OxigraphStore, Store, default_spec, open_store
+from kg import analysis, build, history, labels, query, stats, views, viz, workspace
+from kg.errors import UsageError
+from kg.store import MEMORY, OxigraphStore, Store, open_store
 from kg.validate import Violation, validate_store
 
 if TYPE_CHECKING:
@@ -85,36 +85,8 @@ class KnowledgeGraph:
         its on-disk copy instead, as the one-shot ``kg`` commands do: faster to open, slower
         for every heavy query after (:func:`kg.store.open_dist`).
         """
-        spec = store or default_spec()
-        dist = Path(path) if path is not None else None
-        if dist is not None and spec != MEMORY:
-            raise UsageError(
-                f"a build folder ({dist}) and another store ({spec}) were both given",
-                hint="Give one: path= opens a build, store= a store.",
-            )
-        if spec == MEMORY:
-            opened: Store = cls._open_build(dist, note, in_memory=in_memory)
-        else:
-            opened = open_store(spec)
-        if as_of:
-            opened = history.as_of_store(opened, as_of)
+        opened = workspace.open_built(path, store, as_of=as_of, note=note, in_memory=in_memory)
         return cls(opened, as_of=as_of)
-
-    @staticmethod
-    def _open_build(dist: Path | None, note: Note | None, *, in_memory: bool = False) -> Store:
-        folder = dist or resources.dist_dir()
-        try:
-            store = open_store(MEMORY, dist=folder, in_memory=in_memory)
-        except NotBuilt:
-            if note:
-                note(
-                    f"note: no build in {folder}; reading the data directly "
-                    "(run `kg build` to validate and cache it)"
-                )
-            return build.load_unbuilt()
-        if note and build.is_stale(folder):
-            note(f"note: {folder} is older than the data; run `kg build` to refresh it")
-        return store
 
     @classmethod
     def load(

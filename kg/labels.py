@@ -22,7 +22,6 @@ candidates; one that fits none suggests the nearest names.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -30,12 +29,15 @@ from typing import TYPE_CHECKING
 
 from kg.errors import UnknownEntity, UsageError
 from kg.namespaces import DCTERMS, ECO, PREFIXES, RDFS, SKOS, expand, shorten
+from kg.store.terms import iri as iri_term
+from kg.store.terms import literal as literal_term
 from kg.store.terms import term_text
+from kg.store.terms import text as term_value
 
 if TYPE_CHECKING:
     from rdflib.term import Node
 
-    from kg.store import Store
+    from kg.store import Answer, Store
 
 #: The predicates that name an entity, strongest first.
 LABEL_PREDICATES: tuple[str, ...] = (RDFS + "label", SKOS + "prefLabel", DCTERMS + "title")
@@ -76,12 +78,10 @@ def fallback(iri: str) -> str:
 def values_block(variable: str, iris: Iterable[str]) -> str:
     """``VALUES ?variable { <a> <b> }``, each IRI written by the engine after its own checks;
     one it refuses is left out (it cannot name anything in a store either)."""
-    from rdflib import URIRef
-
     written = []
-    for iri in iris:
+    for value in iris:
         try:
-            written.append(term_text(URIRef(iri)))
+            written.append(term_text(iri_term(value)))
         except UsageError:
             continue
     return f"VALUES ?{variable} {{ {' '.join(written)} }}"
@@ -92,10 +92,19 @@ def lookup(
 ) -> Iterator[tuple[Node | None, ...]]:
     """Rows of ``SELECT select WHERE { VALUES ?s {...} where }`` for many IRIs, asked in
     chunks: one long ``VALUES`` block slows every engine down."""
+    for answer in _lookup(store, iris, select, where, variable=variable):
+        yield from answer.rows
+
+
+def _lookup(
+    store: Store, iris: Iterable[str], select: str, where: str, *, variable: str = "s"
+) -> Iterator[Answer]:
+    """The answers of :func:`lookup`, chunk by chunk (read their engine terms with
+    :func:`kg.store.terms.text`: no rdflib terms are made)."""
     wanted = sorted({i for i in iris if i.startswith(("http://", "https://", "urn:"))})
     for start in range(0, len(wanted), CHUNK):
         block = values_block(variable, wanted[start : start + CHUNK])
-        yield from store.query(f"SELECT {select} WHERE {{ {block} {where} }}").rows
+        yield store.query(f"SELECT {select} WHERE {{ {block} {where} }}")
 
 
 def labels(store: Store, iris: Iterable[str], *, complete: bool = False) -> dict[str, str]:
@@ -107,13 +116,18 @@ def labels(store: Store, iris: Iterable[str], *, complete: bool = False) -> dict
     # The predicates as a FILTER, not a second VALUES block: with two, Oxigraph scans every
     # label of the store for each chunk of IRIs (quadratic: 12 s for 11,600 IRIs at 100k
     # triples); with one, it reads each IRI's own triples (0.8 s, the same labels).
-    for s, p, name in lookup(
-        store, wanted, "?s ?p ?l", f"?s ?p ?l . FILTER(?p IN ({predicates}) && isLiteral(?l))"
-    ):
-        choices = found.setdefault(str(s), {})
-        i, text = rank[str(p)], str(name)
-        if better(text, choices.get(i)):
-            choices[i] = text
+    rows = (
+        row
+        for answer in _lookup(
+            store, wanted, "?s ?p ?l", f"?s ?p ?l . FILTER(?p IN ({predicates}) && isLiteral(?l))"
+        )
+        for row in answer.terms
+    )
+    for s, p, name in rows:
+        choices = found.setdefault(term_value(s), {})
+        i, value = rank[term_value(p)], term_value(name)
+        if better(value, choices.get(i)):
+            choices[i] = value
     out = {iri: choices[min(choices)] for iri, choices in found.items()}
     if complete:
         for iri in wanted:
@@ -153,16 +167,17 @@ def _classes_below(store: Store, *tops: str) -> dict[str, set[str]]:
     """Each of ``tops`` with every class below it (one query, not a path per row)."""
     text = _BELOW.replace("{tops}", " ".join(f"<{t}>" for t in tops))
     found: dict[str, set[str]] = {t: {t} for t in tops}
-    for t, top in store.query(text).rows:
-        found[str(top)].add(str(t))
+    for t, top in store.query(text).terms:
+        found[term_value(top)].add(term_value(t))
     return found
 
 
 def _kinds(store: Store, iris: set[str]) -> dict[str, set[str]]:
     """The classes of each IRI among ``iris``."""
     out: dict[str, set[str]] = {}
-    for row in lookup(store, iris, "?s ?t", "?s a ?t"):
-        out.setdefault(str(row[0]), set()).add(str(row[1]))
+    for answer in _lookup(store, iris, "?s ?t", "?s a ?t"):
+        for row in answer.terms:
+            out.setdefault(term_value(row[0]), set()).add(term_value(row[1]))
     return out
 
 
@@ -180,18 +195,14 @@ def as_iri(text: str) -> str | None:
 
 
 def exists(store: Store, iri: str) -> bool:
-    from rdflib import URIRef
-
     answer = store.query(
-        "ASK { { ?x ?p ?o } UNION { ?s ?p ?x } }", substitutions={"x": URIRef(iri)}
+        "ASK { { ?x ?p ?o } UNION { ?s ?p ?x } }", substitutions={"x": iri_term(iri)}
     )
     return bool(answer.boolean)
 
 
 def resolve(store: Store, text: str) -> str:
     """The IRI of the entity ``text`` names (see the module's rules)."""
-    from rdflib import Literal
-
     value = text.strip()
     iri = as_iri(value)
     if iri is not None:
@@ -201,14 +212,15 @@ def resolve(store: Store, text: str) -> str:
             f"{shorten(iri).strip('<>')} is not in the graph",
             hint="Check the spelling, or find it by name: kg find NAME.",
         )
-    rows = store.query(_BY_NAME, substitutions={"name": Literal(value)}).rows
+    terms = store.query(_BY_NAME, substitutions={"name": literal_term(value)}).terms
+    rows = [tuple(term_value(t) for t in row) for row in terms]
     below = _classes_below(store, *_NOT_ENTITIES, ECO + "Organization")
     excluded = set().union(*(below[t] for t in _NOT_ENTITIES))
-    kinds = _kinds(store, {str(r[0]) for r in rows})
+    kinds = _kinds(store, {r[0] for r in rows})
     ranked = sorted(
-        (int(str(rank)), not kinds.get(str(e), set()) & below[ECO + "Organization"], str(e))
+        (int(rank), not kinds.get(e, set()) & below[ECO + "Organization"], e)
         for e, _n, rank in rows
-        if not kinds.get(str(e), set()) & excluded
+        if not kinds.get(e, set()) & excluded
     )
     best = [e for r, o, e in ranked if (r, o) == ranked[0][:2]] if ranked else []
     if len(best) == 1:
@@ -231,6 +243,8 @@ def resolve(store: Store, text: str) -> str:
 
 def suggestions(store: Store, text: str, *, n: int = 3) -> list[str]:
     """The names in the graph nearest to ``text`` (difflib's ratio, case folded)."""
+    import difflib  # here, not on top: a one-shot `kg query` rarely needs it
+
     names: dict[str, str] = {}
     for _e, name in _entity_names(store):
         names.setdefault(name.casefold(), name)
@@ -265,6 +279,8 @@ def find(store: Store, text: str, *, limit: int = 20) -> list[Match]:
     """Entities whose name matches ``text``, case-insensitively: exact names first, then
     names that start with it, that contain it, and the most similar (difflib), each group
     organisations before products before the rest."""
+    import difflib  # here, not on top: a one-shot `kg query` rarely needs it
+
     wanted = text.strip().casefold()
     if not wanted:
         return []

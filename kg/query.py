@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, TypeVar
 from kg.errors import QueryError, QueryTimeout, UsageError
 from kg.labels import as_iri
 from kg.labels import resolve as resolve_entity
-from kg.sparql.bindings import parse_binding
+from kg.sparql.bindings import binding_term
 from kg.sparql.check import check, explain_syntax_error
 from kg.sparql.library import LibraryQuery, example_bindings, resolve
 from kg.store import Answer, Store
@@ -38,7 +38,7 @@ def run(
     limit: int | None = None,
 ) -> Answer:
     """Check and run a query; ``bindings`` bind variables (strings are parsed as ``-p`` values,
-    see :func:`~kg.sparql.bindings.parse_binding`). ``limit`` keeps the first rows (or
+    see :func:`~kg.sparql.bindings.binding_term`). ``limit`` keeps the first rows (or
     triples) and stops the engine there (``answer.truncated`` says whether there were more).
 
     An UPDATE runs only with ``allow_update`` and on a local store; its answer is one row: the
@@ -51,7 +51,7 @@ def run(
     for name, value in (bindings or {}).items():
         key = name.lstrip("?$")
         subs[key] = (
-            parse_binding(value, prefixes=checked.declared, name=key)
+            binding_term(value, prefixes=checked.declared, name=key)
             if isinstance(value, str)
             else value
         )

@@ -37,12 +37,12 @@ LAYERS: list[set[str]] = [
     {"kg.sources", "kg.labels"},
     {"kg.formats", "kg.query", "kg.validate", "kg.stats"},
     {"kg.history", "kg.trends"},
-    {"kg.build", "kg.views"},
+    {"kg.build", "kg.workspace", "kg.views"},
     {"kg.analysis"},
     {"kg.viz", "kg.importers"},
     {"kg.graph"},
     {"kg.serve"},
-    {"kg.cli", "kg.__main__", "kg"},
+    {"kg.cli", "kg.commands", "kg.__main__", "kg"},
 ]
 
 
@@ -212,15 +212,101 @@ def test_no_private_name_is_imported_across_modules() -> None:
     assert not private, "\n".join(private)
 
 
+#: The package's PEP 562 hook: ``kg.KnowledgeGraph`` imports the facade on first use, so that
+#: ``import kg.query`` (and a one-shot ``kg query``) does not load it and all it reaches. The
+#: only project import inside a function (with DYNAMIC_IMPORTS below: the lazy loading).
+LAZY_ATTRIBUTES = {("kg", "kg.graph")}
+
+
 @pytest.mark.slow
 def test_no_project_import_inside_a_function() -> None:
     inside = [
         f"{module}:{line} imports {target} inside a function"
         for module, found in imports().items()
         for target, line, in_function, _names in found
-        if in_function
+        if in_function and (module, target) not in LAZY_ATTRIBUTES
     ]
     assert not inside, "\n".join(inside)
+
+
+def test_the_package_imports_the_facade_only_in_its_getattr() -> None:
+    tree = ast.parse((PACKAGE / "__init__.py").read_text(encoding="utf-8"))
+    hooks = [n for n in tree.body if isinstance(n, ast.FunctionDef)]
+    assert [h.name for h in hooks] == ["__getattr__"]
+    visitor = Imports("kg", set(modules()))
+    visitor.visit(tree)
+    assert [(t, f) for t, _line, f, _n in visitor.found if f] == [("kg.graph", True)]
+
+
+#: The one place allowed to import the project's modules by name at run time: the command
+#: line's table of commands (kg.commands.base.COMMANDS), each command's module imported when
+#: it runs, so that `kg query` starts without the modules the other commands need (click's
+#: lazily loaded subcommands). It imports commands only, by the names in that table.
+DYNAMIC_IMPORTS = {("kg.commands.base", "load")}
+
+
+_BY_NAME = ("importlib.import_module", "import_module", "__import__", "importlib.__import__")
+
+
+def by_name_imports(tree: ast.Module) -> list[tuple[str, int]]:
+    """(enclosing function, line) of every import by name in a module: a call of
+    ``importlib.import_module``, ``import_module`` or ``__import__``."""
+    found = []
+    for func in [
+        n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)
+    ]:
+        for node in ast.walk(func):
+            if isinstance(node, ast.Call) and ast.unparse(node.func) in _BY_NAME:
+                found.append((func.name, node.lineno))
+    inside = {line for _f, line in found}
+    for node in ast.walk(tree):
+        called = isinstance(node, ast.Call) and ast.unparse(node.func) in _BY_NAME
+        if called and node.lineno not in inside:
+            found.append(("<module>", node.lineno))
+    return found
+
+
+def dynamic_imports() -> list[tuple[str, str, int]]:
+    """(module, enclosing function, line) of every import by name in the package."""
+    found = set()
+    for name, path in modules().items():
+        for where, line in by_name_imports(ast.parse(path.read_text(encoding="utf-8"))):
+            found.add((name, where, line))
+    return sorted(found)
+
+
+def test_modules_are_imported_by_name_only_by_the_command_table() -> None:
+    found = dynamic_imports()
+    outside = [f"{m}:{line} ({f})" for m, f, line in found if (m, f) not in DYNAMIC_IMPORTS]
+    assert outside == [], "imports by name outside kg.commands.base.load:\n" + "\n".join(outside)
+    assert {(m, f) for m, f, _line in found} == DYNAMIC_IMPORTS
+
+
+def test_an_import_by_name_is_seen_wherever_it_is() -> None:
+    code = (
+        "import importlib\n"
+        "from importlib import import_module\n"
+        "X = importlib.import_module('kg.graph')\n"
+        "def f():\n"
+        "    def g():\n"
+        "        return __import__('kg.views')\n"
+        "    return import_module('kg.viz')\n"
+    )
+    found = by_name_imports(ast.parse(code))
+    assert sorted(found) == [("<module>", 3), ("f", 6), ("f", 7), ("g", 6)]
+
+
+def test_the_command_table_names_commands_of_the_command_line() -> None:
+    """Every entry of the table is a click command in kg.cli or kg.commands: the mechanism
+    loads commands, not any module."""
+    import click
+
+    from kg.commands.base import COMMANDS, load
+
+    for name, where in COMMANDS.items():
+        module = where.partition(":")[0]
+        assert module == "kg.cli" or module.startswith("kg.commands."), (name, where)
+        assert isinstance(load(where), click.Command), where
 
 
 @pytest.mark.slow

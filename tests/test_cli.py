@@ -15,8 +15,12 @@ from kg.cli import cli
 
 
 def _commands(group: click.Group, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    """Every command, as ``kg --help`` finds them (the group loads its commands lazily)."""
     found = []
-    for name, command in sorted(group.commands.items()):
+    ctx = click.Context(group)
+    for name in group.list_commands(ctx):
+        command = group.get_command(ctx, name)
+        assert command is not None, name
         found.append((*prefix, name))
         if isinstance(command, click.Group):
             found += _commands(command, (*prefix, name))
@@ -113,6 +117,29 @@ def test_help_imports_no_heavy_module() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == ""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("fmt", ["table", "csv", "tsv", "json", "md"])
+def test_kg_query_loads_only_what_a_query_needs(home: Path, fmt: str) -> None:
+    """A one-shot `kg query` (a whole process: its start-up is most of its time) loads neither
+    rdflib nor the facade, the other commands, the importers, views, drawing or analysis."""
+    code = (
+        "import sys\n"
+        "from kg.commands.base import main\n"
+        "sys.argv = ['kg', 'query', 'acquisitions-by', '-p', 'acquirer', 'kg:docker',"
+        f" '-f', '{fmt}']\n"
+        "try:\n    main()\nexcept SystemExit as exc:\n    assert not exc.code, exc.code\n"
+        "loaded = [m for m in sys.modules if m.split('.')[0] in ('rdflib', 'networkx', 'pyshacl',"
+        " 'yaml', 'httpx') or m in ('kg.cli', 'kg.graph', 'kg.build') or m.startswith("
+        "('kg.importers', 'kg.views', 'kg.viz', 'kg.analysis', 'kg.serve'))]\n"
+        "print('LOADED', ','.join(sorted(loaded)))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert "Kitematic" in result.stdout  # the query ran
+    assert result.stdout.strip().splitlines()[-1] == "LOADED"
 
 
 def test_a_command_opens_the_builds_on_disk_copy(home: Path) -> None:

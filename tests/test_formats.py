@@ -16,7 +16,7 @@ from rdflib.namespace import XSD
 from rdflib.query import Result
 
 from kg.errors import UsageError
-from kg.formats import GRAPH_FORMATS, ROW_FORMATS, render, render_records, table
+from kg.formats import GRAPH_FORMATS, ROW_FORMATS, render, render_records, table, with_labels
 from kg.namespaces import ECO, KG, RDFS
 from kg.store import Answer
 
@@ -310,3 +310,50 @@ def test_xml_results_of_characters_xml_cannot_carry_parse_everywhere() -> None:
     ET.fromstring(records.encode("utf-8"))
     # JSON keeps the characters: it can carry them.
     assert json.loads(render(answer, "json"))["results"]["bindings"][0]["v"]["value"] == str(bad)
+
+
+# --- the engine's terms print as rdflib's did ------------------------------------------------
+
+#: A store whose answer has every kind of term the writers tell apart: the engine's answer
+#: (terms kept as the engine's) must print byte for byte as its rdflib terms print.
+ENGINE_DATA = """INSERT DATA { GRAPH kg:g {
+kg:docker kg:v "Docker, Inc.", "Docker"@en, 2000, "077"^^xsd:integer, "1.50"^^xsd:decimal,
+    "1.5E0"^^xsd:double, "2.50"^^xsd:float, "true"^^xsd:boolean, "2015-03-04"^^xsd:date,
+    "2015"^^xsd:gYear, "a\\tb\\nc \\"quoted\\", | piped é 漢", "nul\\u0001ctl",
+    "500000000"^^xsd:decimal,
+    <http://example.org/x?a=1&b=%3C2%3E>, kg:oci, _:b0 .
+} }"""
+ENGINE_QUERY = """SELECT ?s ?v ?price ?none WHERE {
+  ?s <https://w3id.org/container-kg/id/v> ?v
+  BIND(IF(isLiteral(?v) && datatype(?v) = xsd:decimal, ?v, ?unbound) AS ?price)
+} ORDER BY STR(?v)"""
+
+
+@pytest.fixture
+def engine_answer() -> Answer:
+    from kg.store import open_store
+
+    store = open_store("memory", create=True)
+    store.update_named(ENGINE_DATA)
+    return store.query(ENGINE_QUERY)
+
+
+@pytest.mark.parametrize("fmt", ["table", "csv", "tsv", "json", "xml", "md"])
+def test_engine_terms_print_as_their_rdflib_terms(engine_answer: Answer, fmt: str) -> None:
+    rdflib_answer = Answer("SELECT", vars=list(engine_answer.vars), rows=list(engine_answer.rows))
+    assert engine_answer.terms is not engine_answer.rows  # the engine's terms were kept
+    labels = {KG + "docker": "Docker, Inc.", KG + "oci": "OCI"}
+    for shown in (None, labels):
+        assert render(engine_answer, fmt, labels=shown) == render(rdflib_answer, fmt, labels=shown)
+    labelled = (with_labels(engine_answer, labels), with_labels(rdflib_answer, labels))
+    assert render(labelled[0], fmt) == render(labelled[1], fmt)
+    assert labelled[0].rows == labelled[1].rows
+
+
+def test_json_is_written_as_rdflibs_serializer_writes_it(engine_answer: Answer) -> None:
+    from kg.formats import _rdflib_result  # the serializer it replaces, for the comparison
+
+    assert render(engine_answer, "json") == _rdflib_result(engine_answer, "json")
+    for boolean in (True, False):
+        ask = Answer("ASK", boolean=boolean)
+        assert render(ask, "json") == _rdflib_result(ask, "json")

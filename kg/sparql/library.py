@@ -8,7 +8,6 @@ endpoint's page offers and what the benchmarks run (:func:`example_bindings`).
 
 from __future__ import annotations
 
-import difflib
 import re
 import shlex
 from dataclasses import dataclass, field
@@ -82,6 +81,8 @@ def get(name: str) -> LibraryQuery:
     """A library query by name; an unknown name suggests the close ones."""
     queries = library()
     if name not in queries:
+        import difflib  # here, not on top: only an unknown name needs it
+
         close = difflib.get_close_matches(name, list(queries), n=3, cutoff=0.6)
         close += [n for n in queries if (name in n or n in name) and n not in close]
         hint = f"Did you mean {', '.join(close[:3])}? " if close else ""

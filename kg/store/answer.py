@@ -5,13 +5,12 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 import pyoxigraph as ox
 
 from kg.errors import QueryError, StoreError, UsageError
-from kg.store.terms import from_ox
+from kg.store.terms import NOT_CANONICAL, canonical, from_ox
 
 if TYPE_CHECKING:
     from rdflib.term import Node
@@ -21,21 +20,77 @@ if TYPE_CHECKING:
 QueryKind = Literal["SELECT", "ASK", "CONSTRUCT", "UPDATE"]
 
 
-@dataclass
 class Answer:
     """One query's answer.
 
     ``rows`` hold rdflib terms (``None`` where a variable is unbound) for SELECT, ``boolean``
     the result of ASK, ``triples`` the graph of CONSTRUCT and DESCRIBE. ``truncated`` is True
     when a row cap stopped the engine before the answer was complete.
+
+    An answer from the engine keeps the engine's terms (``terms``): its rdflib terms are made
+    on the first read of ``rows``, once. Making them is most of what a query would add to the
+    engine's time (make bench: the queries' "to floor"), and writers that read ``terms``
+    (:mod:`kg.formats`) need none. ``terms`` are the rows as given otherwise.
     """
 
-    kind: QueryKind
-    vars: list[str] = field(default_factory=list)
-    rows: list[tuple[Node | None, ...]] = field(default_factory=list)
-    boolean: bool | None = None
-    triples: list[tuple[Node, Node, Node]] = field(default_factory=list)
-    truncated: bool = False
+    __slots__ = ("_rows", "_terms", "boolean", "kind", "triples", "truncated", "vars")
+
+    def __init__(
+        self,
+        kind: QueryKind,
+        vars: list[str] | None = None,
+        rows: list[tuple[Node | None, ...]] | None = None,
+        boolean: bool | None = None,
+        triples: list[tuple[Node, Node, Node]] | None = None,
+        truncated: bool = False,
+        *,
+        terms: list[tuple[Any, ...]] | None = None,
+    ) -> None:
+        self.kind = kind
+        self.vars: list[str] = vars if vars is not None else []
+        self.boolean = boolean
+        self.triples: list[tuple[Node, Node, Node]] = triples if triples is not None else []
+        self.truncated = truncated
+        self._rows = rows if rows is not None or terms is not None else []
+        self._terms = terms
+
+    @property
+    def rows(self) -> list[tuple[Node | None, ...]]:
+        """The rows as rdflib terms (made from the engine's terms on first use)."""
+        if self._rows is None:
+            self._rows = _rdflib_rows(self._terms or [])
+        return self._rows
+
+    @rows.setter
+    def rows(self, rows: list[tuple[Node | None, ...]]) -> None:
+        self._rows, self._terms = rows, None
+
+    @property
+    def terms(self) -> list[tuple[Any, ...]]:
+        """The rows as they were made: the engine's terms for an engine's answer (read them
+        with :func:`kg.store.terms.kind`, :func:`~kg.store.terms.text` and the others), else
+        ``rows``."""
+        return self._terms if self._terms is not None else self.rows
+
+    def __repr__(self) -> str:
+        return (
+            f"Answer({self.kind!r}, vars={self.vars!r}, rows={self.rows!r}, "
+            f"boolean={self.boolean!r}, triples={self.triples!r}, truncated={self.truncated!r})"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Answer):
+            return NotImplemented
+        return (self.kind, self.vars, self.rows, self.boolean, self.triples, self.truncated) == (
+            other.kind,
+            other.vars,
+            other.rows,
+            other.boolean,
+            other.triples,
+            other.truncated,
+        )
+
+    __hash__ = None  # type: ignore[assignment]
 
     @classmethod
     def from_records(cls, headers: Sequence[str], records: Sequence[Sequence[object]]) -> Answer:
@@ -116,29 +171,53 @@ def answer_from_ox(result: Any, *, limit: int | None = None) -> Answer:
         return Answer("ASK", boolean=bool(result))
     if isinstance(result, ox.QuerySolutions):
         names = [v.value for v in result.variables]
-        # One rdflib term per distinct engine term: making rdflib terms is most of what a
-        # query costs over the engine's own time (make bench: the queries' "to floor").
-        memo: dict[Any, Node | None] = {}
-        width = range(len(names))
-        rows = []
         solutions = result if limit is None else itertools.islice(result, limit + 1)
-        for sol in solutions:
-            row = []
-            for i in width:
-                term = sol[i]
-                converted = memo.get(term, _UNSEEN)
-                if converted is _UNSEEN:
-                    converted = memo[term] = from_ox(term)
-                row.append(converted)
-            rows.append(tuple(row))
+        rows = [tuple(sol) for sol in solutions]
+        if _needs_canonical(rows):
+            rows = [tuple(canonical(t) for t in row) for row in rows]
         truncated = limit is not None and len(rows) > limit
-        return Answer("SELECT", vars=names, rows=rows[:limit], truncated=truncated)
+        return Answer("SELECT", vars=names, terms=rows[:limit], truncated=truncated)
     if isinstance(result, ox.QueryTriples):
         read = result if limit is None else itertools.islice(result, limit + 1)
         triples = [(from_ox(t.subject), from_ox(t.predicate), from_ox(t.object)) for t in read]
         truncated = limit is not None and len(triples) > limit
         return Answer("CONSTRUCT", triples=triples[:limit], truncated=truncated)  # type: ignore[arg-type]
     raise StoreError(f"unexpected answer from the engine: {type(result).__name__}")
+
+
+def _needs_canonical(rows: list[tuple[Any, ...]]) -> bool:
+    """True when a literal of the rows is a number Oxigraph does not keep canonical (rare)."""
+    literal = ox.Literal
+    return any(
+        type(t) is literal and t.datatype.value in NOT_CANONICAL and not t.language
+        for row in rows
+        for t in row
+    )
+
+
+def _rdflib_rows(terms: list[tuple[Any, ...]]) -> list[tuple[Node | None, ...]]:
+    """rdflib terms for rows of engine terms: one per distinct term (a term that is already
+    rdflib's, as a label column added to an answer, is kept)."""
+    memo: dict[Any, Node | None] = {}
+    rows = []
+    for row in terms:
+        out = []
+        for term in row:
+            try:
+                converted = memo.get(term, _UNSEEN)
+            except TypeError:  # not hashable
+                converted = _UNSEEN
+            if converted is _UNSEEN:
+                converted = memo[term] = _to_rdflib(term)
+            out.append(converted)
+        rows.append(tuple(out))
+    return rows
+
+
+def _to_rdflib(term: Any) -> Node | None:
+    if term is None or type(term) in (ox.NamedNode, ox.Literal, ox.BlankNode, ox.DefaultGraph):
+        return from_ox(term)
+    return term
 
 
 def query_failure(exc: Exception) -> QueryError:

@@ -1,9 +1,11 @@
 """RDF terms between the engine (pyoxigraph) and the Python API (rdflib), in one place.
 
 The engine parses, stores and answers; rdflib's term classes are what the Python API hands
-out (``URIRef``, ``Literal``, ``BNode``). Numbers are normalised to their canonical form, so a
-query gives identical rows whichever store answered it (Oxigraph keeps numbers canonical,
-rdflib keeps the lexical form).
+out (``URIRef``, ``Literal``, ``BNode``), made when asked for: an answer keeps the engine's
+terms, and the writers read either kind through :func:`kind`, :func:`text`, :func:`datatype`,
+:func:`language` and :func:`nt` without importing rdflib (``kg query`` stays light).
+Numbers are normalised to their canonical form, so a query gives identical rows whichever
+store answered it (Oxigraph keeps numbers canonical, rdflib keeps the lexical form).
 
 >>> from rdflib import Literal, URIRef
 >>> from_ox(to_ox(URIRef("https://w3id.org/container-kg/id/docker")))
@@ -15,6 +17,7 @@ rdflib.term.URIRef('https://w3id.org/container-kg/id/docker')
 from __future__ import annotations
 
 import logging
+import sys
 import warnings
 from typing import TYPE_CHECKING, Any
 
@@ -46,6 +49,9 @@ XSD_STRING = XSD + "string"
 _NUMERIC = {XSD + t for t in ("integer", "decimal", "double", "float", "int", "long")}
 #: The numbers Oxigraph already stores in the canonical form that ``normalise`` gives.
 _CANONICAL = {XSD + "integer", XSD + "decimal"}
+#: The numbers an engine term is rewritten for (through rdflib, as before): rare in answers.
+NOT_CANONICAL = frozenset(_NUMERIC - _CANONICAL)
+_ENGINE_TERMS = (ox.NamedNode, ox.Literal, ox.BlankNode)
 
 
 def from_ox(term: Any) -> Node | None:
@@ -97,7 +103,10 @@ def _converter() -> Any:
 
 
 def to_ox(term: Node) -> Any:
-    """A pyoxigraph term for an rdflib term (the engine checks IRIs and literals)."""
+    """A pyoxigraph term for an rdflib term (the engine checks IRIs and literals); an engine
+    term is returned as it is."""
+    if type(term) in _ENGINE_TERMS:
+        return term
     from rdflib import BNode, Literal, URIRef
 
     try:
@@ -116,6 +125,100 @@ def to_ox(term: Node) -> Any:
     raise UsageError(f"cannot use {term!r} as an RDF term")
 
 
+# --- engine terms, and reading either kind ----------------------------------------------------
+
+
+def iri(value: str) -> Any:
+    """The engine's IRI term (checked by the engine)."""
+    try:
+        return ox.NamedNode(value)
+    except ValueError as exc:
+        raise UsageError(f"not a valid IRI: {value!r}: {exc}") from exc
+
+
+def literal(value: str, *, language: str | None = None, datatype: str | None = None) -> Any:
+    """The engine's literal term: a plain string, a language-tagged one, or a typed one."""
+    try:
+        if language:
+            return ox.Literal(value, language=language)
+        if datatype and datatype != XSD_STRING:
+            return ox.Literal(value, datatype=ox.NamedNode(datatype))
+        return ox.Literal(value)
+    except ValueError as exc:
+        raise UsageError(f"not a valid RDF literal: {value!r}: {exc}") from exc
+
+
+def canonical(term: Any) -> Any:
+    """An engine term in the form every store agrees on: a number Oxigraph does not keep in
+    canonical form (double, float, int, long) goes through rdflib as :func:`from_ox` gives it;
+    every other term is returned as it is."""
+    if type(term) is ox.Literal and not term.language and term.datatype.value in NOT_CANONICAL:
+        return to_ox(from_ox(term))  # type: ignore[arg-type]
+    return term
+
+
+def _rdflib() -> Any:
+    """rdflib when it has been imported (a term can be rdflib's only then), else None."""
+    return sys.modules.get("rdflib")
+
+
+def kind(term: object) -> str | None:
+    """``"iri"``, ``"literal"`` or ``"blank"`` for a term of the engine or of rdflib; None for
+    None and for anything else."""
+    t = type(term)
+    if t is ox.NamedNode:
+        return "iri"
+    if t is ox.Literal:
+        return "literal"
+    if t is ox.BlankNode:
+        return "blank"
+    rdflib = _rdflib() if term is not None else None
+    if rdflib is not None:
+        if isinstance(term, rdflib.URIRef):
+            return "iri"
+        if isinstance(term, rdflib.Literal):
+            return "literal"
+        if isinstance(term, rdflib.BNode):
+            return "blank"
+    return None
+
+
+def text(term: object) -> str:
+    """A term's text as ``str()`` of its rdflib term reads: an IRI, a literal's lexical form,
+    a blank node's id."""
+    if type(term) in _ENGINE_TERMS:
+        return term.value  # type: ignore[attr-defined]
+    return str(term)
+
+
+def datatype(term: object) -> str | None:
+    """A literal's datatype IRI as rdflib gives it (None for a plain string or a language
+    string, and for anything but a literal)."""
+    if type(term) is ox.Literal:
+        if term.language:
+            return None
+        value: str = term.datatype.value
+        return None if value == XSD_STRING else value
+    if kind(term) == "literal":
+        found = term.datatype  # type: ignore[attr-defined]
+        return None if found is None else str(found)
+    return None
+
+
+def language(term: object) -> str | None:
+    """A literal's language tag, else None."""
+    if type(term) is ox.Literal:
+        return term.language or None
+    if kind(term) == "literal":
+        return term.language  # type: ignore[attr-defined]
+    return None
+
+
+def nt(term: object) -> str:
+    """A term in N-Triples syntax, written by Oxigraph."""
+    return str(to_ox(term))  # type: ignore[arg-type]
+
+
 def term_text(term: Node) -> str:
     """A term in N-Triples syntax, written by Oxigraph after its own checks.
 
@@ -123,9 +226,7 @@ def term_text(term: Node) -> str:
     >>> term_text(Literal('say "hi"'))
     '"say \\\\"hi\\\\""'
     """
-    from rdflib import BNode
-
-    if isinstance(term, BNode):
+    if kind(term) == "blank":
         raise UsageError("a blank node cannot be written as a value (VALUES takes none)")
     return str(to_ox(term))
 
@@ -150,7 +251,5 @@ def normalise(term: Node | None) -> Node | None:
 
 
 def is_iri(term: object) -> bool:
-    """True for an rdflib IRI (``URIRef``)."""
-    from rdflib import URIRef
-
-    return isinstance(term, URIRef)
+    """True for an IRI (rdflib's ``URIRef`` or the engine's)."""
+    return kind(term) == "iri"
