@@ -206,7 +206,10 @@ class Facts:
         source_titles = self.source_titles
         short_type, label = self.short_type, self.label
         # Combinations of categories and of sources repeat (the tuples are shared): sort each
-        # once; every node still gets lists of its own.
+        # once; every node still gets lists of its own, copied by slicing (exactly as long:
+        # list() leaves room to grow, 8 more bytes for most, on every node) and its dates
+        # shared (the same day is one string, not one per node).
+        intern = self.intern
         sorted_labels: dict[tuple[str, ...], list[str]] = {(): []}
         sorted_sources: dict[tuple[str, ...], list[str]] = {(): []}
         titled: dict[tuple[str, ...], list[str]] = {(): []}
@@ -229,13 +232,15 @@ class Facts:
                     by_label.get(iri) or by_pref.get(iri) or by_title.get(iri) or fallback(iri)
                 ),
                 "type": kind,
-                "types": list(kinds),
-                "categories": list(cat_labels),
+                "types": kinds[:],
+                "categories": cat_labels[:],
                 "homepage": homepages.get(iri),
                 "founding_date": founded.get(iri),
-                "sources": list(src_list),
-                "source_titles": list(titles),
+                "sources": src_list[:],
+                "source_titles": titles[:],
             }
+            if found["founding_date"] is not None:
+                found["founding_date"] = intern(found["founding_date"])
             since = existence.get(iri)
             if since:
                 found["valid_from"] = since
@@ -294,11 +299,11 @@ class Facts:
             for iri, options in candidates.items():
                 if options:
                     best = min(options, key=lambda d: (-len(d), first_day(d)))
-                    found[iri] = first_day(best)
+                    found[iri] = self.intern(first_day(best))
             for event, values in event_dates.items():
                 days = [first_day(d) for d in (lexical(v) for v in values) if d]
                 if days:
-                    found[event] = max(days)
+                    found[event] = self.intern(max(days))
             self._cache["existence"] = found
         return self._cache["existence"]
 
