@@ -227,6 +227,7 @@ class Facts:
             titles = titled.get(srcs)
             if titles is None:
                 titles = titled[srcs] = source_titles(src_list)
+            founding = founded.get(iri)
             found = {
                 "label": (
                     by_label.get(iri) or by_pref.get(iri) or by_title.get(iri) or fallback(iri)
@@ -235,12 +236,10 @@ class Facts:
                 "types": kinds[:],
                 "categories": cat_labels[:],
                 "homepage": homepages.get(iri),
-                "founding_date": founded.get(iri),
+                "founding_date": None if founding is None else intern(founding),
                 "sources": src_list[:],
                 "source_titles": titles[:],
             }
-            if found["founding_date"] is not None:
-                found["founding_date"] = intern(found["founding_date"])
             since = existence.get(iri)
             if since:
                 found["valid_from"] = since
