@@ -208,6 +208,22 @@ def test_full_view_by_hand(tiny: OxigraphStore) -> None:
     assert g.in_degree(NEWS) == 14
 
 
+def test_node_lists_are_each_nodes_own(tiny: OxigraphStore) -> None:
+    """Nodes with the same types, categories or sources share no list (the projection copies
+    them from one sorted list per combination): changing one node's leaves the others'."""
+    g = project(tiny, "full")
+    companies = [n for n, d in g.nodes(data=True) if d["types"] == ["Company"]]
+    sourced = [n for n, d in g.nodes(data=True) if d["sources"] == [NEWS]]
+    assert len(companies) >= 2 and len(sourced) >= 2
+    first, second = (g.nodes[n] for n in companies[:2])
+    assert first["types"] is not second["types"]
+    first["types"].append("Changed")
+    assert second["types"] == ["Company"]
+    a, b = (g.nodes[n] for n in sourced[:2])
+    assert a["sources"] is not b["sources"] and a["source_titles"] is not b["source_titles"]
+    assert a["categories"] is not b["categories"]
+
+
 def test_full_view_with_schema(tiny: OxigraphStore) -> None:
     plain = project(tiny, "full")
     schema = project(tiny, "full", include_schema=True)

@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Callable, Iterable
+from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from kg.errors import UsageError
 from kg.io import atomic_write
 from kg.text import forbidden_in_xml, xml_safe
+from kg.views.graphml import LIST_SEPARATOR, graphml, needs_networkx
 
 if TYPE_CHECKING:
     import networkx as nx
 
 #: Export formats and their file suffixes.
 EXPORTS: dict[str, str] = {"graphml": "graphml", "gexf": "gexf", "json": "json", "csv": "csv"}
-_LIST_SEPARATOR = "; "
 
 
 def export(
@@ -37,8 +39,6 @@ def export(
     ``path`` and the nodes beside it (``NAME-nodes.csv``), with the column names Gephi's
     spreadsheet import and pandas expect. Each file is written whole or not at all.
     """
-    import json
-
     import networkx as nx
 
     if fmt not in EXPORTS:
@@ -48,22 +48,23 @@ def export(
     target = Path(path)
     if fmt in ("graphml", "gexf"):
         replaced: list[str] = []
-        flat = _flat(graph, replaced)
+        content: str | Callable[[BinaryIO], object]
+        if fmt == "graphml" and not needs_networkx(graph):
+            content = graphml(graph, replaced)  # nx.write_graphml's document, 8x as fast
+        else:
+            flat = _flat(graph, replaced)
+            write = nx.write_graphml if fmt == "graphml" else nx.write_gexf
+            content = partial(write, flat)
         if replaced and note is not None:
             note(
                 f"note: {len(replaced):,} value{'s' if len(replaced) != 1 else ''} held "
                 f"characters XML 1.0 cannot carry ({', '.join(sorted(set(replaced))[:5])}): "
                 f"written as U+FFFD in {target} (--to json keeps them)"
             )
-        if fmt == "graphml":
-            atomic_write(target, lambda fh: nx.write_graphml(flat, fh))
-        else:
-            atomic_write(target, lambda fh: nx.write_gexf(flat, fh))
+        atomic_write(target, content)
         return [target]
     if fmt == "json":
-        data = nx.node_link_data(graph, edges="edges")
-        text = json.dumps(data, ensure_ascii=False, indent=1, default=str) + "\n"
-        atomic_write(target, text)
+        atomic_write(target, _node_link_json(nx.node_link_data(graph, edges="edges")))
         return [target]
     nodes_path = target.with_name(f"{target.stem}-nodes{target.suffix or '.csv'}")
     edges_text, nodes_text = _csv_tables(graph)
@@ -72,9 +73,24 @@ def export(
     return [target, nodes_path]
 
 
+def _node_link_json(data: dict[str, Any]) -> str:
+    """``data`` as JSON with each node and each edge on a line of its own: every piece is
+    written by :mod:`json`'s C encoder (an ``indent`` would make it use its Python one, five
+    times as slow: 10 of the 12 seconds of a 1M-triple view)."""
+    encode = json.JSONEncoder(ensure_ascii=False, default=str).encode
+    parts = []
+    for name, value in data.items():
+        if isinstance(value, list):
+            items = ",\n".join(encode(item) for item in value)
+            parts.append(f"{encode(name)}: [\n{items}\n]" if items else f"{encode(name)}: []")
+        else:
+            parts.append(f"{encode(name)}: {encode(value)}")
+    return "{\n" + ",\n".join(parts) + "\n}\n"
+
+
 def _scalar(value: Any) -> Any:
     if isinstance(value, list | tuple | set):
-        return _LIST_SEPARATOR.join(str(v) for v in value)
+        return LIST_SEPARATOR.join(str(v) for v in value)
     return value
 
 
@@ -116,12 +132,27 @@ def _csv_tables(graph: nx.MultiDiGraph) -> tuple[str, str]:
         return list(seen)
 
     def table(header: list[str], rows: Iterable[dict[str, Any]]) -> str:
+        # (csv.writer, not DictWriter: the header has every key, and DictWriter checks that
+        # again on each row; None and a missing value are both written as "")
         buf = io.StringIO()
-        writer = csv.DictWriter(buf, fieldnames=header, lineterminator="\n")
-        writer.writeheader()
-        for row in rows:
-            writer.writerow({k: "" if v is None else _scalar(v) for k, v in row.items()})
+        writer = csv.writer(buf, lineterminator="\n")
+        writer.writerow(header)
+        writer.writerows(
+            [
+                v if type(v) is str or not isinstance(v, lists) else joined(v)
+                for v in map(row.get, header)
+            ]
+            for row in rows
+        )
         return buf.getvalue()
+
+    lists = (list, tuple, set)
+
+    def joined(values: Iterable[Any]) -> str:
+        try:
+            return LIST_SEPARATOR.join(values)
+        except TypeError:
+            return LIST_SEPARATOR.join(str(v) for v in values)
 
     node_rows = [{"id": n, **d} for n, d in graph.nodes(data=True)]
     edge_rows = [

@@ -206,7 +206,10 @@ class Facts:
         source_titles = self.source_titles
         short_type, label = self.short_type, self.label
         # Combinations of categories and of sources repeat (the tuples are shared): sort each
-        # once; every node still gets lists of its own.
+        # once; every node still gets lists of its own, copied by slicing (exactly as long:
+        # list() leaves room to grow, 8 more bytes for most, on every node) and its dates
+        # shared (the same day is one string, not one per node).
+        intern = self.intern
         sorted_labels: dict[tuple[str, ...], list[str]] = {(): []}
         sorted_sources: dict[tuple[str, ...], list[str]] = {(): []}
         titled: dict[tuple[str, ...], list[str]] = {(): []}
@@ -224,17 +227,18 @@ class Facts:
             titles = titled.get(srcs)
             if titles is None:
                 titles = titled[srcs] = source_titles(src_list)
+            founding = founded.get(iri)
             found = {
                 "label": (
                     by_label.get(iri) or by_pref.get(iri) or by_title.get(iri) or fallback(iri)
                 ),
                 "type": kind,
-                "types": list(kinds),
-                "categories": list(cat_labels),
+                "types": kinds[:],
+                "categories": cat_labels[:],
                 "homepage": homepages.get(iri),
-                "founding_date": founded.get(iri),
-                "sources": list(src_list),
-                "source_titles": list(titles),
+                "founding_date": None if founding is None else intern(founding),
+                "sources": src_list[:],
+                "source_titles": titles[:],
             }
             since = existence.get(iri)
             if since:
@@ -294,11 +298,11 @@ class Facts:
             for iri, options in candidates.items():
                 if options:
                     best = min(options, key=lambda d: (-len(d), first_day(d)))
-                    found[iri] = first_day(best)
+                    found[iri] = self.intern(first_day(best))
             for event, values in event_dates.items():
                 days = [first_day(d) for d in (lexical(v) for v in values) if d]
                 if days:
-                    found[event] = max(days)
+                    found[event] = self.intern(max(days))
             self._cache["existence"] = found
         return self._cache["existence"]
 

@@ -40,6 +40,8 @@ def full(facts: Facts, *, include_schema: bool) -> nx.MultiDiGraph:
     dates = facts.values(ECO + "date")  # a small index scan first, so edges are dated as added
     templates: dict[str, dict[str, Any]] = {}
     intern = facts.strings.setdefault
+    for event, day in dates.items():  # one string per day, not one per event's edges
+        dates[event] = intern(day, day)
     graph: nx.MultiDiGraph = nx.MultiDiGraph()
     add = graph.add_edge
     for quad in facts.ox.quads_for_pattern(None, None, None, facts.graph):
