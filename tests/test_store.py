@@ -251,3 +251,23 @@ def test_cli_limit_bounds_the_work(home, runner) -> None:  # type: ignore[no-unt
     assert result.exit_code == 0, result.output
     assert len(result.stdout.strip().splitlines()) == 4
     assert time.perf_counter() - started < 5.0
+
+
+def test_written_n_quads_and_n_triples_are_the_quads_serialised_one_by_one() -> None:
+    import io
+
+    from kg.sources import curated_files, read_sources
+
+    store = read_sources(curated_files())
+    engine = store.to_oxigraph()
+    expected = {
+        "nq": ox.serialize(engine.quads_for_pattern(None, None, None, None), None,
+                           ox.RdfFormat.N_QUADS),
+        "nt": ox.serialize((q.triple for q in store.all_quads()
+                            if isinstance(q.graph_name, ox.DefaultGraph)), None,
+                           ox.RdfFormat.N_TRIPLES),
+    }  # fmt: skip
+    for fmt, want in expected.items():
+        out = io.BytesIO()
+        store.write(out, fmt)
+        assert out.getvalue() == want and len(want) > 100_000

@@ -203,31 +203,53 @@ class OxigraphStore(Store):
             if not any(not isinstance(q.graph_name, ox.DefaultGraph) for q in pattern):
                 self._ox.remove(ox.Quad(quad.subject, quad.predicate, quad.object, default))
 
-    def load_file(self, path: Path, fmt: str, *, trusted: bool = False) -> None:
+    def load_file(
+        self,
+        path: Path,
+        fmt: str,
+        *,
+        trusted: bool = False,
+        base_iri: str | None = None,
+        to_graph: str | None = None,
+    ) -> None:
         """Add a whole file (``fmt`` a key of :data:`RDF_FORMATS`) at the engine's own parsing
-        speed. ``trusted`` is for a file this project wrote itself (the build's reload file,
-        which holds the merged default graph already): its IRIs are not checked again."""
+        speed, as it is: nothing is added to the merge (see :meth:`merge_named`). ``trusted``
+        is for a file this project wrote itself (the build's reload file, which holds the
+        merged default graph already): its IRIs are not checked again. ``to_graph`` names the
+        graph a triple file's triples go to (else the default graph)."""
         self._writable()
         rdf_format = RDF_FORMATS[fmt][1]
-        if self.persistent:
-            self._ox.bulk_load(path=str(path), format=rdf_format, lenient=trusted)
-        else:
-            # In memory, Store.load is faster than bulk_load and holds less (make bench: 4.9 s
-            # against 7.6 s and 702 against 761 bytes per triple at 1M triples).
-            self._ox.load(path=str(path), format=rdf_format, lenient=trusted)
+        graph = None if to_graph is None else ox.NamedNode(to_graph)
+        # In memory, Store.load is faster than bulk_load and holds less (make bench: 4.9 s
+        # against 7.6 s and 702 against 761 bytes per triple at 1M triples).
+        load = self._ox.bulk_load if self.persistent else self._ox.load
+        load(path=str(path), format=rdf_format, base_iri=base_iri, to_graph=graph, lenient=trusted)
+
+    def merge_named(self) -> None:
+        """Add every named graph's triples to the default graph, in the engine (after
+        :meth:`load_file` of named graphs: the merge rule of :func:`with_merge`, at once)."""
+        self._writable()
+        self._ox.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
+
+    def has_default_triples(self) -> bool:
+        """True when the default graph holds a triple."""
+        return next(self.triples(), None) is not None
 
     def write(self, fh: IO[bytes], fmt: str) -> None:
         """Serialise in ``fmt`` (a key of :data:`RDF_FORMATS`). N-Quads holds the merged
         default graph too (it is the reload file: reloading is one native load); the other
         dataset formats hold the named graphs, the triple formats the merged graph."""
         rdf_format = RDF_FORMATS[fmt][1]
+        # N-Quads and N-Triples by the engine's own dump: the same bytes as serialising the
+        # quads one by one, without a Python object per quad.
         if rdf_format == ox.RdfFormat.N_QUADS:
-            ox.serialize(self.all_quads(), fh, rdf_format)
+            self._ox.dump(fh, rdf_format)
+        elif rdf_format == ox.RdfFormat.N_TRIPLES:
+            self._ox.dump(fh, rdf_format, from_graph=ox.DefaultGraph())
         elif rdf_format.supports_datasets:
             ox.serialize(self.quads(), fh, rdf_format, prefixes=PREFIXES)
         else:
-            prefixes = None if rdf_format == ox.RdfFormat.N_TRIPLES else PREFIXES
-            ox.serialize(self.triples(), fh, rdf_format, prefixes=prefixes)
+            ox.serialize(self.triples(), fh, rdf_format, prefixes=PREFIXES)
 
     def save_copy(self, folder: Path) -> None:
         """Write an on-disk Oxigraph copy of everything into ``folder`` (a new, empty one)."""
