@@ -42,6 +42,10 @@ LABEL_PREDICATES: tuple[str, ...] = (RDFS + "label", SKOS + "prefLabel", DCTERMS
 #: Other names a person may use for an entity.
 OTHER_NAMES: tuple[str, ...] = (SKOS + "altLabel", ECO + "formerName")
 CHUNK = 200
+#: From this many IRIs on, one query over the whole store beats chunks of VALUES.
+MANY = 20_000
+#: The IRIs :func:`lookup` asks about (others cannot be written in a query's VALUES).
+IRI_SCHEMES = ("http://", "https://", "urn:")
 
 
 def better(candidate: str, current: str | None) -> bool:
@@ -92,7 +96,7 @@ def lookup(
 ) -> Iterator[tuple[Node | None, ...]]:
     """Rows of ``SELECT select WHERE { VALUES ?s {...} where }`` for many IRIs, asked in
     chunks: one long ``VALUES`` block slows every engine down."""
-    wanted = sorted({i for i in iris if i.startswith(("http://", "https://", "urn:"))})
+    wanted = sorted({i for i in iris if i.startswith(IRI_SCHEMES)})
     for start in range(0, len(wanted), CHUNK):
         block = values_block(variable, wanted[start : start + CHUNK])
         yield from store.query(f"SELECT {select} WHERE {{ {block} {where} }}").rows
@@ -107,9 +111,24 @@ def labels(store: Store, iris: Iterable[str], *, complete: bool = False) -> dict
     # The predicates as a FILTER, not a second VALUES block: with two, Oxigraph scans every
     # label of the store for each chunk of IRIs (quadratic: 12 s for 11,600 IRIs at 100k
     # triples); with one, it reads each IRI's own triples (0.8 s, the same labels).
-    for s, p, name in lookup(
-        store, wanted, "?s ?p ?l", f"?s ?p ?l . FILTER(?p IN ({predicates}) && isLiteral(?l))"
-    ):
+    rows: Iterable[tuple[Node | None, ...]]
+    if len(wanted) < MANY:
+        rows = lookup(
+            store, wanted, "?s ?p ?l", f"?s ?p ?l . FILTER(?p IN ({predicates}) && isLiteral(?l))"
+        )
+    else:
+        # Many IRIs (the ownership periods' at 1M triples: 90,000): every label of the store
+        # in one query, kept where asked (9 s in chunks, 2 s so; the same labels).
+        union = " UNION ".join(f"{{ ?s <{p}> ?l BIND(<{p}> AS ?p) }}" for p in LABEL_PREDICATES)
+        asked = {i for i in wanted if i.startswith(IRI_SCHEMES)}  # as lookup() asks
+        rows = (
+            row
+            for row in store.query(
+                f"SELECT ?s ?p ?l WHERE {{ {union} FILTER(isLiteral(?l)) }}"
+            ).rows
+            if str(row[0]) in asked
+        )
+    for s, p, name in rows:
         choices = found.setdefault(str(s), {})
         i, text = rank[str(p)], str(name)
         if better(text, choices.get(i)):

@@ -271,3 +271,27 @@ def test_written_n_quads_and_n_triples_are_the_quads_serialised_one_by_one() -> 
         out = io.BytesIO()
         store.write(out, fmt)
         assert out.getvalue() == want and len(want) > 100_000
+
+
+def test_bulk_add_keeps_blank_nodes_and_other_graphs_as_add_does(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    ex = "https://example.org/"
+    g, h = ox.NamedNode(ex + "g"), ox.NamedNode(ex + "h")
+    blank = ox.BlankNode()
+    quads = [
+        # chunks of two: read back as N-Quads; with blank nodes; of another graph
+        ox.Quad(
+            ox.NamedNode(ex + "a"), ox.NamedNode(ex + "p"), ox.Literal(f"x <{g.value}> .\n"), g
+        ),
+        ox.Quad(ox.NamedNode(ex + "c"), ox.NamedNode(ex + "p"), ox.Literal("z"), g),
+        ox.Quad(ox.NamedNode(ex + "a"), ox.NamedNode(ex + "p"), blank, g),
+        ox.Quad(blank, ox.NamedNode(ex + "p"), ox.Literal("_:b"), g),
+        ox.Quad(ox.NamedNode(ex + "b"), ox.NamedNode(ex + "p"), ox.Literal("y"), h),
+    ]
+    monkeypatch.setattr("kg.store.oxigraph._CHUNK", 2)
+    by_quad, in_bulk = OxigraphStore(), OxigraphStore()
+    by_quad.add(quads)
+    in_bulk.bulk_add(quads, graph=g.value)
+    assert set(in_bulk.all_quads()) == set(by_quad.all_quads())
+    assert len(set(by_quad.all_quads())) == 10
