@@ -295,3 +295,18 @@ def test_bulk_add_keeps_blank_nodes_and_other_graphs_as_add_does(
     in_bulk.bulk_add(quads, graph=g.value)
     assert set(in_bulk.all_quads()) == set(by_quad.all_quads())
     assert len(set(by_quad.all_quads())) == 10
+
+
+def test_the_on_disk_copy_written_in_parts_holds_every_quad(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kg.sources import curated_files, read_sources
+
+    store = read_sources(curated_files())
+    monkeypatch.setattr("kg.store.oxigraph._COPY_PART", 1000)
+    store.save_copy(tmp_path / "copy")
+    copy = OxigraphStore.from_copy(tmp_path / "copy")
+    expected = set(store.all_quads())
+    assert len(expected) > 3000  # several parts
+    assert set(copy.all_quads()) == expected
+    copy.close()
