@@ -286,9 +286,8 @@ class OxigraphStore(Store):
         # Parts of 500,000 quads bound that to 250 MB, for some more time (CPU time at 1M,
         # one run each: one call 56 s and 3.4 GB peak, 250,000-quad parts 83 s and 1.8 GB).
         quads = iter(self._ox.quads_for_pattern(None, None, None, None))
-        while part := list(itertools.islice(quads, _COPY_PART)):
-            copy.bulk_extend(part)
-            del part
+        for first in quads:  # each part read as it goes (a list of them would hold 250 MB)
+            copy.bulk_extend(itertools.chain((first,), itertools.islice(quads, _COPY_PART - 1)))
         copy.flush()
         copy.optimize()
         del copy
