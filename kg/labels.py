@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from kg.errors import UnknownEntity, UsageError
 from kg.namespaces import DCTERMS, ECO, PREFIXES, RDFS, SKOS, expand, shorten
@@ -44,6 +44,10 @@ LABEL_PREDICATES: tuple[str, ...] = (RDFS + "label", SKOS + "prefLabel", DCTERMS
 #: Other names a person may use for an entity.
 OTHER_NAMES: tuple[str, ...] = (SKOS + "altLabel", ECO + "formerName")
 CHUNK = 200
+#: From this many IRIs on, one query over the whole store beats chunks of VALUES.
+MANY = 20_000
+#: The IRIs :func:`lookup` asks about (others cannot be written in a query's VALUES).
+IRI_SCHEMES = ("http://", "https://", "urn:")
 
 
 def better(candidate: str, current: str | None) -> bool:
@@ -101,7 +105,7 @@ def _lookup(
 ) -> Iterator[Answer]:
     """The answers of :func:`lookup`, chunk by chunk (read their engine terms with
     :func:`kg.store.terms.text`: no rdflib terms are made)."""
-    wanted = sorted({i for i in iris if i.startswith(("http://", "https://", "urn:"))})
+    wanted = sorted({i for i in iris if i.startswith(IRI_SCHEMES)})
     for start in range(0, len(wanted), CHUNK):
         block = values_block(variable, wanted[start : start + CHUNK])
         yield store.query(f"SELECT {select} WHERE {{ {block} {where} }}")
@@ -116,13 +120,30 @@ def labels(store: Store, iris: Iterable[str], *, complete: bool = False) -> dict
     # The predicates as a FILTER, not a second VALUES block: with two, Oxigraph scans every
     # label of the store for each chunk of IRIs (quadratic: 12 s for 11,600 IRIs at 100k
     # triples); with one, it reads each IRI's own triples (0.8 s, the same labels).
-    rows = (
-        row
-        for answer in _lookup(
-            store, wanted, "?s ?p ?l", f"?s ?p ?l . FILTER(?p IN ({predicates}) && isLiteral(?l))"
+    rows: Iterable[Any]
+    if len(wanted) < MANY:
+        rows = (
+            row
+            for answer in _lookup(
+                store,
+                wanted,
+                "?s ?p ?l",
+                f"?s ?p ?l . FILTER(?p IN ({predicates}) && isLiteral(?l))",
+            )
+            for row in answer.terms
         )
-        for row in answer.terms
-    )
+    else:
+        # Many IRIs (the ownership periods' at 1M triples: 90,000): every label of the store
+        # in one query, kept where asked (9 s in chunks, 2 s so; the same labels).
+        union = " UNION ".join(f"{{ ?s <{p}> ?l BIND(<{p}> AS ?p) }}" for p in LABEL_PREDICATES)
+        asked = {i for i in wanted if i.startswith(IRI_SCHEMES)}  # as lookup() asks
+        rows = (
+            row
+            for row in store.query(
+                f"SELECT ?s ?p ?l WHERE {{ {union} FILTER(isLiteral(?l)) }}"
+            ).terms
+            if term_value(row[0]) in asked
+        )
     for s, p, name in rows:
         choices = found.setdefault(term_value(s), {})
         i, value = rank[term_value(p)], term_value(name)

@@ -251,3 +251,62 @@ def test_cli_limit_bounds_the_work(home, runner) -> None:  # type: ignore[no-unt
     assert result.exit_code == 0, result.output
     assert len(result.stdout.strip().splitlines()) == 4
     assert time.perf_counter() - started < 5.0
+
+
+def test_written_n_quads_and_n_triples_are_the_quads_serialised_one_by_one() -> None:
+    import io
+
+    from kg.sources import curated_files, read_sources
+
+    store = read_sources(curated_files())
+    engine = store.to_oxigraph()
+    expected = {
+        "nq": ox.serialize(engine.quads_for_pattern(None, None, None, None), None,
+                           ox.RdfFormat.N_QUADS),
+        "nt": ox.serialize((q.triple for q in store.all_quads()
+                            if isinstance(q.graph_name, ox.DefaultGraph)), None,
+                           ox.RdfFormat.N_TRIPLES),
+    }  # fmt: skip
+    for fmt, want in expected.items():
+        out = io.BytesIO()
+        store.write(out, fmt)
+        assert out.getvalue() == want and len(want) > 100_000
+
+
+def test_bulk_add_keeps_blank_nodes_and_other_graphs_as_add_does(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    ex = "https://example.org/"
+    g, h = ox.NamedNode(ex + "g"), ox.NamedNode(ex + "h")
+    blank = ox.BlankNode()
+    quads = [
+        # chunks of two: read back as N-Quads; with blank nodes; of another graph
+        ox.Quad(
+            ox.NamedNode(ex + "a"), ox.NamedNode(ex + "p"), ox.Literal(f"x <{g.value}> .\n"), g
+        ),
+        ox.Quad(ox.NamedNode(ex + "c"), ox.NamedNode(ex + "p"), ox.Literal("z"), g),
+        ox.Quad(ox.NamedNode(ex + "a"), ox.NamedNode(ex + "p"), blank, g),
+        ox.Quad(blank, ox.NamedNode(ex + "p"), ox.Literal("_:b"), g),
+        ox.Quad(ox.NamedNode(ex + "b"), ox.NamedNode(ex + "p"), ox.Literal("y"), h),
+    ]
+    monkeypatch.setattr("kg.store.oxigraph._CHUNK", 2)
+    by_quad, in_bulk = OxigraphStore(), OxigraphStore()
+    by_quad.add(quads)
+    in_bulk.bulk_add(quads, graph=g.value)
+    assert set(in_bulk.all_quads()) == set(by_quad.all_quads())
+    assert len(set(by_quad.all_quads())) == 10
+
+
+def test_the_on_disk_copy_written_in_parts_holds_every_quad(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kg.sources import curated_files, read_sources
+
+    store = read_sources(curated_files())
+    monkeypatch.setattr("kg.store.oxigraph._COPY_PART", 1000)
+    store.save_copy(tmp_path / "copy")
+    copy = OxigraphStore.from_copy(tmp_path / "copy")
+    expected = set(store.all_quads())
+    assert len(expected) > 3000  # several parts
+    assert set(copy.all_quads()) == expected
+    copy.close()

@@ -40,7 +40,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from kg.dates import DATATYPES, first_day, last_day, lexical, sort_key
-from kg.labels import labels, lookup
+from kg.labels import MANY, labels, lookup
 from kg.namespaces import DCTERMS, ECO, KG, PROV, RDF, RDFS, XSD
 from kg.store import Literal, NamedNode, OxigraphStore, Quad, Store
 from kg.store.terms import is_iri
@@ -378,9 +378,13 @@ def derive(store: Store, *, on: str | None = None) -> list[Quad]:
     orgs = organizations(store, entities)
     g = NamedNode(DERIVED_GRAPH)
     quads: list[Quad] = []
+    predicates: dict[str, NamedNode] = {}
 
     def add(s: NamedNode, p: str, o: NamedNode | Literal) -> None:
-        quads.append(Quad(s, NamedNode(p), o, g))
+        predicate = predicates.get(p)
+        if predicate is None:
+            predicate = predicates[p] = NamedNode(p)
+        quads.append(Quad(s, predicate, o, g))
 
     used: set[str] = set()
     events: set[str] = set()
@@ -437,7 +441,7 @@ def derive(store: Store, *, on: str | None = None) -> list[Quad]:
 def add_derived(store: OxigraphStore, *, on: str | None = None) -> int:
     """Derive the ownership graph into ``store``; the number of quads added."""
     quads = derive(store, on=on)
-    store.add(quads)
+    store.bulk_add(quads, graph=DERIVED_GRAPH)
     return len(quads)
 
 
@@ -458,7 +462,11 @@ def _slug(iri: str) -> str:
 
 def organizations(store: Store, iris: Iterable[str]) -> set[str]:
     """The IRIs among ``iris`` that are organisations (of eco:Organization or a subclass)."""
-    rows = lookup(
-        store, iris, "DISTINCT ?s", f"?s a ?t . ?t <{RDFS}subClassOf>* <{ECO}Organization>"
-    )
-    return {str(r[0]) for r in rows}
+    wanted = set(iris)
+    where = f"?s a ?t . ?t <{RDFS}subClassOf>* <{ECO}Organization>"
+    if len(wanted) < MANY:
+        return {str(r[0]) for r in lookup(store, wanted, "DISTINCT ?s", where)}
+    # Many: every organisation in one query, kept where asked (chunks of VALUES cost 4 s at
+    # 1M triples, one scan 0.3 s; the same set).
+    rows = store.query(f"SELECT DISTINCT ?s WHERE {{ {where} }}").rows
+    return {str(r[0]) for r in rows} & wanted
