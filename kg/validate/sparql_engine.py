@@ -290,6 +290,9 @@ class Query:
     values: bool
     value_is_focus: bool = False
     compare: bool = False
+    #: A cheaper query that finds something whenever ``sparql`` does (it ignores the focus
+    #: nodes): when it finds nothing, ``sparql`` is not run.
+    precheck: str | None = None
 
 
 class _Writer:
@@ -436,11 +439,18 @@ class _Writer:
                     )
                     yield Query(sparql, shape, where, values=False)
             elif kind == "maxCount":
+                assert isinstance(value, int)
                 sparql = (
                     f"SELECT ?focus WHERE {{ {focus} ?focus {path} ?value }} "
                     f"GROUP BY ?focus HAVING (COUNT(DISTINCT ?value) > {value})"
                 )
-                yield Query(sparql, shape, where, values=False)
+                # any node with more values than that (most paths have none with two)
+                precheck = (
+                    f"SELECT ?x WHERE {{ {self.distinct('?x', path, value + 1)} }} LIMIT 1"
+                    if value + 1 <= MAX_NESTED_COUNT
+                    else None
+                )
+                yield Query(sparql, shape, where, values=False, precheck=precheck)
             elif kind == "hasValue":
                 sparql = (
                     f"SELECT DISTINCT ?focus WHERE {{ {focus} "
@@ -458,11 +468,21 @@ class _Writer:
             else:
                 values.append(self.value_ok(kind, value, "?value"))
         if values:
+            ok = " && ".join(values)
             sparql = (
                 f"SELECT DISTINCT ?focus ?value WHERE {{ {focus} ?focus {path} ?value . "
-                f"FILTER(!({' && '.join(values)})) }}"
+                f"FILTER(!({ok})) }}"
             )
-            yield Query(sparql, shape, where, values=True)
+            # Checks without EXISTS are checked on the path's distinct values first (20x
+            # faster at 1M); Oxigraph evaluates EXISTS over a sub-select's rows very slowly.
+            precheck = None
+            if "EXISTS" not in ok:
+                precheck = (
+                    "SELECT ?value WHERE { "
+                    f"{{ SELECT DISTINCT ?value WHERE {{ [] {path} ?value }} }} "
+                    f"FILTER(!({ok})) }} LIMIT 1"
+                )
+            yield Query(sparql, shape, where, values=True, precheck=precheck)
 
 
 def _string(text: str) -> str:
@@ -502,6 +522,8 @@ def results(query: Query, store: Store) -> Iterator[Result]:
 
     message = query.shape.message or "violates a shape"
     severity = query.shape.severity
+    if query.precheck is not None and not store.query(query.precheck).rows:
+        return
     for row in store.query(query.sparql).rows:
         focus = row[0]
         if focus is None:
