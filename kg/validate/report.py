@@ -121,7 +121,8 @@ def report(
     its focus node's label (the label rule, :func:`kg.labels.pick`, over its ``rdfs:label``
     values; IRIs only). An ill-typed literal says what is wrong with its value; a shape's
     result about the same value is left out (it says less). Two constraints of one property
-    may share a message: it is printed once. Sorted by focus node, path and message."""
+    may share a message: it is printed once. Sorted by focus node, path, message and value
+    (the same order whichever validator found them)."""
     results = list(results)
     literals = list(literals)
     iris = {r.focus for r in results if r.is_iri} | {lit.subject for lit in literals}
@@ -150,4 +151,7 @@ def report(
     ]
     explained = {(v.focus, v.path, v.value) for v in bad}
     shaped = [v for v in shaped if (v.focus, v.path, v.value) not in explained]
-    return sorted(set(shaped) | set(bad), key=lambda v: (v.focus, v.path or "", v.message))
+    return sorted(
+        set(shaped) | set(bad),
+        key=lambda v: (v.focus, v.path or "", v.message, v.value or "", v.severity),
+    )
