@@ -58,7 +58,7 @@ from kg.store import (
     Store,
     current_build,
 )
-from kg.validate import Violation, validate_store
+from kg.validate import DEFAULT_ENGINE, Violation, validate_store
 from kg.workspace import is_stale as is_stale
 from kg.workspace import load_unbuilt as load_unbuilt
 
@@ -98,13 +98,14 @@ def build(
     imports: Path | None = None,
     target: Store | None = None,
     note: Note | None = None,
+    validator: str = DEFAULT_ENGINE,
 ) -> BuildResult:
     """Read, derive, validate and write the dataset. Raises
     :class:`~kg.errors.ValidationFailed` (and writes nothing) when the graph does not conform.
 
     ``target`` is a store to load the result into as well (a persistent or remote store);
     ``note`` is told when the build waits for another one writing the same folder (default:
-    a line on stderr).
+    a line on stderr); ``validator`` is :mod:`kg.validate`'s engine (``sparql``, ``pyshacl``).
     """
     formats = list(dict.fromkeys(formats))
     for fmt in formats:
@@ -128,7 +129,7 @@ def build(
         if validated is not None and validated == _validated_key(out):
             result.validation_cached = True
         else:
-            result.violations = validate_store(store, shapes=shapes)
+            result.violations = validate_store(store, shapes=shapes, engine=validator)
         seconds["validate"] = time.perf_counter() - t1
         if result.violations:
             raise ValidationFailed(result.violations)

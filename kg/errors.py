@@ -70,6 +70,11 @@ class DataError(KgError, ValueError):
     exit_code = 2
 
 
+class UnsupportedShape(DataError):
+    """The shapes use a SHACL construct the SPARQL validator does not compile: it would be
+    silently ignored, so validation stops instead (``--validator pyshacl`` validates it)."""
+
+
 class ValidationFailed(KgError, ValueError):
     """SHACL validation found violations; ``violations`` lists them."""
 
