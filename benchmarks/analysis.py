@@ -69,16 +69,33 @@ def _workspace(data: Data) -> Path:
     return data.workspace if data.workspace is not None else data.dist.parent
 
 
+#: Runs a command and writes its wall time and peak memory (KiB) to a file. Linux keeps a
+#: process's peak across exec: a command started straight from the benchmark (gigabytes by
+#: 1M) would report the benchmark's own size; started from this small process, it reports
+#: its own. The time is taken here too, so that this process's start is not counted.
+_LAUNCHER = """\
+import os, subprocess, sys, time
+t0 = time.perf_counter()
+proc = subprocess.Popen(sys.argv[2:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+_pid, status, usage = os.wait4(proc.pid, 0)
+elapsed = time.perf_counter() - t0
+with open(sys.argv[1], "w") as fh:
+    fh.write(f"{elapsed!r} {usage.ru_maxrss}")
+sys.exit(os.waitstatus_to_exitcode(status))
+"""
+
+
 def run_measured(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
-    """Run ``cmd``; its wall time and its own peak memory (bytes, from ``wait4``)."""
-    t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    _pid, status, usage = os.wait4(proc.pid, 0)
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    elapsed = time.perf_counter() - t0
-    if proc.returncode != 0:
-        raise subprocess.CalledProcessError(proc.returncode, cmd)
-    return elapsed, float(usage.ru_maxrss * 1024)  # KiB on Linux
+    """Run ``cmd``; its wall time and its own peak memory (bytes), measured by a small
+    launcher process (:data:`_LAUNCHER`)."""
+    with tempfile.TemporaryDirectory(prefix="kg-bench-run-") as tmp:
+        out = Path(tmp) / "measured"
+        launcher = [sys.executable, "-c", _LAUNCHER, str(out)]
+        proc = subprocess.run([*launcher, *cmd], env=env, check=False)
+        if proc.returncode != 0:
+            raise subprocess.CalledProcessError(proc.returncode, cmd)
+        elapsed, kib = out.read_text().split()
+    return float(elapsed), float(int(kib) * 1024)  # KiB on Linux
 
 
 def _timed(cmd: list[str], env: dict[str, str], rounds: int) -> tuple[float, float]:

@@ -258,3 +258,18 @@ def test_analysis_and_build_lines_run_whole_processes() -> None:
     assert all(line.floor and line.ours for line in report.lines[:4])
     assert "kg build with validation" in names
     assert all("peak" in line.note for line in report.lines)
+
+
+def test_a_whole_process_peak_is_its_own_not_the_benchmarks() -> None:
+    """Linux carries a process's peak memory across exec: a command started straight from a
+    large benchmark process reported the benchmark's size (5 GB at 1M for every command)."""
+
+    from benchmarks.analysis import run_measured
+
+    parent = bytearray(400 * 2**20)
+    parent[::4096] = b"1" * len(parent[::4096])  # resident, not just reserved
+    child = "x = bytearray(100 * 2**20); x[::4096] = b'1' * len(x[::4096])"
+    seconds, peak = run_measured([sys.executable, "-c", child], dict(os.environ))
+    assert 100 * 2**20 < peak < 300 * 2**20
+    assert 0 < seconds < 30
+    del parent
