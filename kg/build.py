@@ -59,8 +59,6 @@ from kg.store import (
     current_build,
 )
 from kg.validate import DEFAULT_ENGINE, Violation, validate_store
-from kg.workspace import is_stale as is_stale
-from kg.workspace import load_unbuilt as load_unbuilt
 
 #: The formats ``kg build --format`` writes (N-Quads, the reload file, always).
 FORMATS = tuple(RDF_FORMATS)

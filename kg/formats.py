@@ -139,7 +139,7 @@ def render(
         if fmt == "json":
             return _json_result(answer)
         if fmt == "xml":
-            return _rdflib_result(answer, fmt)
+            return _xml_result(answer)
         return str(bool(answer.boolean)).lower() + "\n"
     if fmt == "table":
         shown = None if iris else labels
@@ -160,7 +160,7 @@ def render(
         )
     if fmt == "json":
         return _json_result(answer)
-    return _rdflib_result(answer, fmt)
+    return _xml_result(answer)
 
 
 def _json_result(answer: Answer) -> str:
@@ -199,8 +199,8 @@ def _json_term(term: object) -> dict[str, str]:
     return out
 
 
-def _rdflib_result(answer: Answer, fmt: str) -> str:
-    """JSON or XML by rdflib's own SPARQL result serializers."""
+def _xml_result(answer: Answer) -> str:
+    """SPARQL XML results by rdflib's own serializer (JSON is :func:`_json_result`)."""
     from rdflib.query import Result
     from rdflib.term import Identifier, Variable
 
@@ -208,18 +208,17 @@ def _rdflib_result(answer: Answer, fmt: str) -> str:
     if answer.kind == "ASK":
         result.askAnswer = bool(answer.boolean)
     else:
-        term = _xml_term if fmt == "xml" else (lambda t: t)
         result.vars = [Variable(v) for v in answer.vars]
         result.bindings = [
             {
-                Variable(v): cast(Identifier, term(t))
+                Variable(v): cast(Identifier, _xml_term(t))
                 for v, t in zip(answer.vars, row, strict=True)
                 if t is not None
             }
             for row in answer.rows
         ]
     buf = io.BytesIO()
-    result.serialize(buf, format=fmt, encoding="utf-8")
+    result.serialize(buf, format="xml", encoding="utf-8")
     text = buf.getvalue().decode("utf-8")
     return text if text.endswith("\n") else text + "\n"
 

@@ -25,6 +25,7 @@ from kg.io import exclusive_lock
 from kg.namespaces import ESSAY_SOURCE, ONTOLOGY_GRAPH
 from kg.sources import read_sources, source_files
 from kg.store import OxigraphStore, current_build, open_dist
+from kg.workspace import is_stale
 from tests.conftest import FIXTURES
 
 SHAPES = FIXTURES / "shapes"
@@ -163,10 +164,10 @@ def test_default_graph_is_a_set_even_when_two_sources_say_the_same(tmp_path: Pat
 def test_stale_build_is_noticed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     out = tmp_path / "dist"
     kgbuild.build(out=out, imports=tmp_path / "none", validate=False)
-    assert not kgbuild.is_stale(out)
+    assert not is_stale(out)
     manifest = out / kgbuild.MANIFEST
     manifest.write_text(manifest.read_text().replace('"built_epoch": ', '"built_epoch": -1 + '))
-    assert kgbuild.is_stale(out)
+    assert is_stale(out)
 
 
 @pytest.mark.slow

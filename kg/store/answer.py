@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import pyoxigraph as ox
 
 from kg.errors import QueryError, StoreError, UsageError
-from kg.store.terms import NOT_CANONICAL, canonical, from_ox
+from kg.store.terms import canonical, from_ox, not_canonical
 
 if TYPE_CHECKING:
     from rdflib.term import Node
@@ -173,7 +173,7 @@ def answer_from_ox(result: Any, *, limit: int | None = None) -> Answer:
         names = [v.value for v in result.variables]
         solutions = result if limit is None else itertools.islice(result, limit + 1)
         rows = [tuple(sol) for sol in solutions]
-        if _needs_canonical(rows):
+        if any(not_canonical(t) for row in rows for t in row):
             rows = [tuple(canonical(t) for t in row) for row in rows]
         truncated = limit is not None and len(rows) > limit
         return Answer("SELECT", vars=names, terms=rows[:limit], truncated=truncated)
@@ -183,16 +183,6 @@ def answer_from_ox(result: Any, *, limit: int | None = None) -> Answer:
         truncated = limit is not None and len(triples) > limit
         return Answer("CONSTRUCT", triples=triples[:limit], truncated=truncated)  # type: ignore[arg-type]
     raise StoreError(f"unexpected answer from the engine: {type(result).__name__}")
-
-
-def _needs_canonical(rows: list[tuple[Any, ...]]) -> bool:
-    """True when a literal of the rows is a number Oxigraph does not keep canonical (rare)."""
-    literal = ox.Literal
-    return any(
-        type(t) is literal and t.datatype.value in NOT_CANONICAL and not t.language
-        for row in rows
-        for t in row
-    )
 
 
 def _rdflib_rows(terms: list[tuple[Any, ...]]) -> list[tuple[Node | None, ...]]:

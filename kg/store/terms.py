@@ -148,11 +148,16 @@ def literal(value: str, *, language: str | None = None, datatype: str | None = N
         raise UsageError(f"not a valid RDF literal: {value!r}: {exc}") from exc
 
 
+def not_canonical(term: Any) -> bool:
+    """True for an engine literal of a number Oxigraph does not keep in canonical form
+    (double, float, int, long): rare in answers."""
+    return type(term) is ox.Literal and not term.language and term.datatype.value in NOT_CANONICAL
+
+
 def canonical(term: Any) -> Any:
-    """An engine term in the form every store agrees on: a number Oxigraph does not keep in
-    canonical form (double, float, int, long) goes through rdflib as :func:`from_ox` gives it;
-    every other term is returned as it is."""
-    if type(term) is ox.Literal and not term.language and term.datatype.value in NOT_CANONICAL:
+    """An engine term in the form every store agrees on: a number :func:`not_canonical` goes
+    through rdflib as :func:`from_ox` gives it; every other term is returned as it is."""
+    if not_canonical(term):
         return to_ox(from_ox(term))  # type: ignore[arg-type]
     return term
 
@@ -228,7 +233,7 @@ def term_text(term: Node) -> str:
     """
     if kind(term) == "blank":
         raise UsageError("a blank node cannot be written as a value (VALUES takes none)")
-    return str(to_ox(term))
+    return nt(term)
 
 
 def normalise(term: Node | None) -> Node | None:

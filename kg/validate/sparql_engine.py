@@ -41,7 +41,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from kg.errors import UnsupportedShape
-from kg.labels import values_block
+from kg.labels import lookup
 from kg.namespaces import OWL, RDF, RDFS, SH, shorten
 from kg.store import Store
 from kg.store.terms import term_text
@@ -574,12 +574,8 @@ def validate(store: Store, shapes: Graph, *, literals: Iterable[IllTyped] = ()) 
 
     def read_labels(iris: set[str]) -> dict[str, list[str]]:
         out: dict[str, list[str]] = {}
-        wanted = sorted(iris)
-        for start in range(0, len(wanted), 200):
-            block = values_block("s", wanted[start : start + 200])
-            sparql = f"SELECT ?s ?l WHERE {{ {block} ?s rdfs:label ?l . FILTER(isLiteral(?l)) }}"
-            for s, name in store.query(sparql).rows:
-                out.setdefault(str(s), []).append(str(name))
+        for s, name in lookup(store, iris, "?s ?l", "?s rdfs:label ?l . FILTER(isLiteral(?l))"):
+            out.setdefault(str(s), []).append(str(name))
         return out
 
     return report(found, literals, read_labels)

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 from kg.errors import UsageError
 from kg.io import atomic_write
 from kg.text import forbidden_in_xml, xml_safe
-from kg.views.graphml import LIST_SEPARATOR, graphml, needs_networkx
+from kg.views.graphml import graphml, joined, needs_networkx
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -90,7 +90,7 @@ def _node_link_json(data: dict[str, Any]) -> str:
 
 def _scalar(value: Any) -> Any:
     if isinstance(value, list | tuple | set):
-        return LIST_SEPARATOR.join(str(v) for v in value)
+        return joined(value)
     return value
 
 
@@ -147,12 +147,6 @@ def _csv_tables(graph: nx.MultiDiGraph) -> tuple[str, str]:
         return buf.getvalue()
 
     lists = (list, tuple, set)
-
-    def joined(values: Iterable[Any]) -> str:
-        try:
-            return LIST_SEPARATOR.join(values)
-        except TypeError:
-            return LIST_SEPARATOR.join(str(v) for v in values)
 
     node_rows = [{"id": n, **d} for n, d in graph.nodes(data=True)]
     edge_rows = [

@@ -16,7 +16,7 @@ some is it written again with each text made safe (:func:`kg.text.xml_safe`), co
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape
 
@@ -41,6 +41,14 @@ _HEADER = (
 #: Graph attributes NetworkX's writer treats apart (graph id, defaults): such a graph is left
 #: to it (:func:`needs_networkx`).
 SPECIAL_GRAPH_ATTRIBUTES = frozenset({"id", "node_default", "edge_default"})
+
+
+def joined(values: Iterable[Any]) -> str:
+    """A list value as one text (GraphML and CSV have no lists)."""
+    try:
+        return LIST_SEPARATOR.join(values)
+    except TypeError:  # not all text
+        return LIST_SEPARATOR.join(str(v) for v in values)
 
 
 def attribute(text: str) -> str:
@@ -97,11 +105,7 @@ def _document(graph: nx.MultiDiGraph, clean: Callable[[str], str] | None) -> str
             if kind is str:
                 text = value
             elif isinstance(value, list | tuple | set):
-                try:
-                    text = LIST_SEPARATOR.join(value)
-                except TypeError:
-                    text = LIST_SEPARATOR.join(str(v) for v in value)
-                kind = str
+                text, kind = joined(value), str
             else:
                 text = str(value)
             if clean is not None and isinstance(value, str | list | tuple | set):
