@@ -431,6 +431,14 @@ def synthetic(size: str) -> Data:
     return Data(size, ds.nquads, ds.dist, ds.triples, ds.quads)
 
 
+def as_installed(env: dict[str, str], pycache: Path) -> None:
+    """Make ``env`` run commands as installed: byte code cached (an installed package has its
+    .pyc files; without them every start compiles ~100 modules, 130 ms here), kept in
+    ``pycache``, outside the source tree."""
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env["PYTHONPYCACHEPREFIX"] = str(pycache)
+
+
 def real_data(report: Report, work: Path) -> Data | None:
     """The curated graph with the 2026 landscape imported, built (and validated: timed) into
     ``work``. Without the landscape importer or the shared files, the curated graph alone."""
@@ -1121,10 +1129,7 @@ def bench_cli(report: Report, data: Data) -> None:
     base_cmd = [str(kg_cmd)] if kg_cmd.exists() else [sys.executable, "-m", "kg"]
     env = {**os.environ, "KG_HOME": str(data.workspace)}
     env.pop("KG_STORE", None)
-    # As installed: byte code cached (an installed package has its .pyc files; without them
-    # every start compiles ~100 modules, 130 ms here), kept outside the source tree.
-    env.pop("PYTHONDONTWRITEBYTECODE", None)
-    env["PYTHONPYCACHEPREFIX"] = str(data.workspace / "pycache")
+    as_installed(env, data.workspace / "pycache")
     store_path = data.dist.parent / "store"
     naive = data.workspace / "naive.py"
     naive.write_text(_NAIVE_SCRIPT)

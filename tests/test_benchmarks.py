@@ -256,6 +256,12 @@ def test_analysis_and_build_lines_run_whole_processes() -> None:
         "CLI: kg export --to graphml (organizations)",
     ]
     assert all(line.floor and line.ours for line in report.lines[:4])
+    # Each command's floor runs the same algorithm (PageRank's floor for export, the issue's)
+    floors = [line.note.split("floor: ")[1] for line in report.lines[:4]]
+    assert "nx.pagerank" in floors[0] and "nx.pagerank" in floors[3]
+    assert "igraph's exact betweenness" in floors[1] and "Louvain" in floors[2]
+    assert "to the PageRank floor" in report.lines[1].note
+    assert report.lines[0].floor == report.lines[3].floor != report.lines[1].floor
     assert "kg build with validation" in names
     assert all("peak" in line.note for line in report.lines)
 

@@ -70,18 +70,24 @@ def describe_communities(
     ...     {"x", "y"}], {"b": 2.0, "y": 1.0})]
     [('Storage', 'Beta'), ('y', 'y')]
     """
+    # One label per node, read once: a large view has tens of thousands of communities, most
+    # of them a lone node (33,400 of 41,000 nodes at 1M triples).
+    labels = {node: str(data.get("label") or node) for node, data in graph.nodes(data=True)}
     out: list[Community] = []
     for i, group in enumerate(groups, start=1):
-        members = sorted(group, key=lambda n: (-scores.get(n, 0.0), _label(graph, n).casefold()))
+        if len(group) == 1:
+            members = list(group)
+        else:
+            members = sorted(group, key=lambda n: (-scores.get(n, 0.0), labels[n].casefold()))
         out.append(
             Community(
                 index=i,
                 members=members,
-                labels=[_label(graph, n) for n in members],
+                labels=[labels[n] for n in members],
                 central=members[0],
-                central_label=_label(graph, members[0]),
+                central_label=labels[members[0]],
                 score=float(scores.get(members[0], 0.0)),
-                name=community_name(graph, members),
+                name=community_name(graph, members, labels=labels),
             )
         )
     seen = Counter(c.name for c in out)
@@ -91,17 +97,27 @@ def describe_communities(
     return out
 
 
-def community_name(graph: nx.Graph, members: Sequence[str]) -> str:
+def community_name(
+    graph: nx.Graph, members: Sequence[str], *, labels: Mapping[object, str] | None = None
+) -> str:
     """A community's name: the category more than half of its members share (the dominant
-    one), else its first member's label (give the members most central first)."""
+    one), else its first member's label (give the members most central first). ``labels``:
+    the nodes' labels when the caller has them already."""
+    # Most communities of a large view are a lone node: named by its first category, if any.
+    if len(members) == 1:
+        categories = graph.nodes[members[0]].get("categories")
+        if categories:
+            return min(categories, key=lambda c: (c.casefold(), c))
     counts: Counter[str] = Counter()
     for node in members:
         counts.update(set(graph.nodes[node].get("categories") or ()))
     if counts:
-        category, count = min(counts.items(), key=lambda kv: (-kv[1], kv[0].casefold()))
+        category, count = min(counts.items(), key=lambda kv: (-kv[1], kv[0].casefold(), kv[0]))
         if count * 2 > len(members):
             return category
-    return _label(graph, members[0]) if members else ""
+    if not members:
+        return ""
+    return labels[members[0]] if labels is not None else _label(graph, members[0])
 
 
 def _label(graph: nx.Graph, node: object) -> str:
