@@ -9,6 +9,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 from collections import Counter
 
 import pyoxigraph as ox
@@ -28,6 +29,7 @@ from benchmarks.run import (
     fitted_exponent,
     growth,
     growth_fit,
+    measure_pair,
     strip_order_by,
     synthetic,
 )
@@ -99,6 +101,33 @@ def test_each_line_shows_the_spread_of_its_runs() -> None:
     assert cells["spread"] == "1.50 s–3.25 s (3)"
     assert Line("x", "10k", ours=Seconds([0.5])).spread == "1 run"
     assert Line("x", "10k", ours=0.5).spread == "-"  # a figure without its runs
+
+
+def test_ours_and_the_floor_are_timed_in_turn_quick_pairs_for_more_rounds() -> None:
+    """A library query and its floor run round by round (a three-run median of each, one
+    after the other, put a query at 1.93x its floor that measured 1.0x in turn)."""
+    calls: list[str] = []
+
+    def ours() -> str:
+        calls.append("ours")
+        return "answer"
+
+    def floor() -> None:
+        calls.append("floor")
+
+    t_ours, answer, t_floor = measure_pair(ours, floor, repeats=3, budget=20.0)
+    assert answer == "answer"
+    assert calls[:4] == ["ours", "floor", "ours", "floor"]
+    assert len(t_ours.samples) == len(t_floor.samples) == 15  # quick: more rounds
+    calls.clear()
+    measure_pair(ours, floor, repeats=1, budget=0.0)  # make bench --quick: once each
+    assert calls == ["ours", "floor"]
+
+    def slow() -> None:
+        time.sleep(0.06)
+
+    t_slow, _, _ = measure_pair(slow, slow, repeats=3, budget=20.0)
+    assert len(t_slow.samples) == 3  # 0.12 s a round is not quick
 
 
 def test_growth_exponent_is_the_slope_of_the_logs() -> None:
