@@ -1,3 +1,3 @@
-from kg.commands.base import main
+from kg.commands.entry import main
 
 main()

@@ -19,16 +19,8 @@ import click
 from kg import analysis, resources
 from kg import build as builder
 from kg import trends as trends_module
-from kg.commands.base import (
-    F,
-    as_of_option,
-    cli,
-    format_option,
-    main,
-    note,
-    store_option,
-    terminal_width,
-)
+from kg.commands.base import F, as_of_option, cli, format_option, main, store_option
+from kg.commands.console import note, terminal_width
 from kg.errors import UsageError
 from kg.formats import render_records, table
 from kg.graph import KnowledgeGraph

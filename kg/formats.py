@@ -19,14 +19,12 @@ header by RFC 9110's rules (python-mimeparse: the most specific range sets a typ
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, NamedTuple, cast
 
 from kg.errors import UsageError
 from kg.namespaces import PREFIXES, XSD, shorten
@@ -38,8 +36,7 @@ if TYPE_CHECKING:
     from rdflib.term import Node
 
 
-@dataclass(frozen=True)
-class Format:
+class Format(NamedTuple):
     """A format: its name on the command line, its media type, what it can hold (``rows`` of
     an answer, a ``graph``, or ``records``), and other names clients use for it."""
 
@@ -266,6 +263,8 @@ def _escape_tsv(text: str) -> str:
 
 def _csv(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     """RFC 4180 CSV (SPARQL 1.1 CSV for answers: IRIs and literals as plain text)."""
+    import csv  # here, not on top: only this format needs it (start-up of `kg query`)
+
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow(headers)

@@ -24,8 +24,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from kg.errors import UnknownEntity, UsageError
 from kg.namespaces import DCTERMS, ECO, PREFIXES, RDFS, SKOS, expand, shorten
@@ -273,8 +272,7 @@ def suggestions(store: Store, text: str, *, n: int = 3) -> list[str]:
     return [names[c] for c in close]
 
 
-@dataclass(frozen=True)
-class Match:
+class Match(NamedTuple):
     """An entity found by :func:`find`: how its name matched, and what it is."""
 
     iri: str

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 #: The token classes, in the order they are tried. Strings and IRIs are read as Oxigraph reads
 #: them (an IRI holds any character above a space but ``<>"{}|^`\``, and ``\u`` escapes).
@@ -33,8 +33,7 @@ TOKEN = re.compile(
 )
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
     """One token: its class (``string``, ``iri``, ``var``, ``bnode``, ``pname``, ``word``,
     ``other`` or ``comment``), its text and where it starts."""
 

@@ -8,9 +8,8 @@ own graph. This module reads; :mod:`kg.build` validates, derives and publishes.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import NoReturn
+from typing import NamedTuple, NoReturn
 
 from kg import resources
 from kg.errors import DataError, SourceSyntaxError
@@ -19,8 +18,7 @@ from kg.store import DefaultGraph, NamedNode, OxigraphStore, Quad, parse
 from kg.text import middle, one_line
 
 
-@dataclass(frozen=True)
-class SourceFile:
+class SourceFile(NamedTuple):
     """One input file and the graph its default-graph triples go to (None: not allowed)."""
 
     path: Path

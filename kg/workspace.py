@@ -13,8 +13,6 @@ from pathlib import Path
 
 from kg import resources
 from kg.errors import NotBuilt, UsageError
-from kg.history.asof import as_of_store
-from kg.history.ownership import add_derived
 from kg.sources import read_sources, source_files
 from kg.store import MANIFEST, MEMORY, OxigraphStore, Store, current_build, default_spec, open_store
 
@@ -22,6 +20,10 @@ from kg.store import MANIFEST, MEMORY, OxigraphStore, Store, current_build, defa
 def load_unbuilt() -> OxigraphStore:
     """The dataset read directly from the sources, derived but not validated: what commands
     use when nothing has been built."""
+    # Here, not on top, as the history below: a one-shot `kg query` of a build needs neither
+    # (their imports are a tenth of its start-up).
+    from kg.history.ownership import add_derived
+
     store = read_sources(source_files())
     add_derived(store)
     return store
@@ -74,5 +76,7 @@ def open_built(
     else:
         opened = open_store(spec)
     if as_of:
+        from kg.history.asof import as_of_store
+
         opened = as_of_store(opened, as_of)
     return opened

@@ -212,10 +212,19 @@ def test_no_private_name_is_imported_across_modules() -> None:
     assert not private, "\n".join(private)
 
 
-#: The package's PEP 562 hook: ``kg.KnowledgeGraph`` imports the facade on first use, so that
-#: ``import kg.query`` (and a one-shot ``kg query``) does not load it and all it reaches. The
-#: only project import inside a function (with DYNAMIC_IMPORTS below: the lazy loading).
-LAZY_ATTRIBUTES = {("kg", "kg.graph")}
+#: The project imports inside a function, each for a one-shot ``kg query``'s start-up (with
+#: DYNAMIC_IMPORTS below: the lazy loading). The package's PEP 562 hook: ``kg.KnowledgeGraph``
+#: imports the facade on first use, so that ``import kg.query`` does not load it and all it
+#: reaches. The ``kg`` entry: ``kg query`` without click (``kg.commands.ask``), the rest with
+#: it (``kg.commands.base``). The workspace: the history only for ``--as-of``, the derivation
+#: only when nothing is built.
+LAZY_ATTRIBUTES = {
+    ("kg", "kg.graph"),
+    ("kg.commands.entry", "kg.commands"),
+    ("kg.commands.entry", "kg.commands.base"),
+    ("kg.workspace", "kg.history.asof"),
+    ("kg.workspace", "kg.history.ownership"),
+}
 
 
 @pytest.mark.slow

@@ -153,20 +153,35 @@ def test_ten_thousand_braces_are_a_clear_error_not_a_crash(home: Path) -> None:
 
 
 @pytest.mark.slow
-def test_the_cache_keeps_digests_and_is_bounded_by_bytes() -> None:
+def test_the_cache_is_bounded_by_bytes_the_texts_counted() -> None:
+    check("ASK {}")
+    check("ASK { ?s ?p ?o }")  # a second query: the cache exists from here on
+    assert checks._CACHE is not None
     checks._CACHE.clear()
     big = "SELECT * WHERE { ?s ?p ?o } # " + "x" * 100_000
-    for i in range(30):
+    for i in range(60):
         check(big + str(i))
-    assert all(isinstance(key, bytes) and len(key) == 16 for key in checks._CACHE)
-    assert len(checks._CACHE) == 30  # small entries: the long texts are not kept
-    assert checks._CACHE.currsize < 30 * 1000
+    assert all(text.startswith(big) for _update, text in checks._CACHE)
+    # each entry counts its text: 60 of 100 kB do not all stay, the cache stays in its bytes
+    assert 10 < len(checks._CACHE) < 60
+    assert checks.CACHE_BYTES // 2 < checks._CACHE.currsize <= checks.CACHE_BYTES
+    assert check(big + "59").kind == "SELECT"  # the newest are kept, the oldest evicted
+    assert (False, big + "59") in checks._CACHE and (False, big + "0") not in checks._CACHE
+    # a query larger than the whole cache is checked, never kept
+    huge = big * 30
+    assert check(huge).kind == "SELECT" and (False, huge) not in checks._CACHE
     # entries that are large (a query declaring thousands of prefixes) are evicted by size
+    checks._CACHE.clear()
     many = "".join(f"PREFIX p{i}: <http://example.org/{i}/>\n" for i in range(3000))
     for i in range(12):
         check(many + f"SELECT * {{ ?s ?p {i} }}")
     assert checks.CACHE_BYTES // 2 < checks._CACHE.currsize <= checks.CACHE_BYTES
-    assert len(checks._CACHE) < 12 + 30
+    assert len(checks._CACHE) < 12
+    # an update and a query of the same text are separate entries
+    checks._CACHE.clear()
+    check("SELECT * { ?s ?p ?o }")
+    check("SELECT * { ?s ?p ?o }", allow_update=True)
+    assert len(checks._CACHE) == 2
 
 
 def test_brackets_hidden_from_the_tokenizer_still_count() -> None:
@@ -183,3 +198,18 @@ def test_brackets_hidden_from_the_tokenizer_still_count() -> None:
     values = " ".join(["(1)"] * 100)
     ordinary = f"SELECT * {{ ?s <{RDFS}label> ?o FILTER(?o < 1) }}\nVALUES ?x {{ {values} }}"
     assert checks.check_depth(ordinary) == 4
+
+
+def test_a_one_shot_process_checks_its_query_without_the_cache() -> None:
+    """`kg query` asks one question: neither cachetools nor hashlib is imported for it."""
+    code = (
+        "import sys\n"
+        "from kg.sparql.check import check\n"
+        "assert check('SELECT * { ?s ?p ?o }').kind == 'SELECT'\n"
+        "print('cachetools' in sys.modules, 'hashlib' in sys.modules)\n"
+        "check('ASK { ?s ?p ?o }')\n"
+        "print('cachetools' in sys.modules)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["False", "False", "True"]

@@ -310,3 +310,35 @@ def test_the_on_disk_copy_written_in_parts_holds_every_quad(
     assert len(expected) > 3000  # several parts
     assert set(copy.all_quads()) == expected
     copy.close()
+
+
+@pytest.mark.parametrize(
+    "use",
+    [
+        "from kg.store.terms import from_ox; from_ox(bad)",
+        "from kg.store.terms import normalise; normalise(None)",
+    ],
+)
+def test_an_ill_typed_literal_in_the_data_logs_nothing(use: str) -> None:
+    """rdflib logs a traceback for a date that is no date: user data (validation reports
+    it), so the project quietens it wherever it hands data to rdflib, not on import."""
+    code = (
+        "import sys, pyoxigraph as ox\n"
+        "from kg.namespaces import XSD\n"
+        "bad = ox.Literal('2016-02-30', datatype=ox.NamedNode(XSD + 'date'))\n"
+        "import kg.store.terms\n"
+        "assert 'logging' not in sys.modules  # quietened when used, not on import\n"
+        f"{use}\n"
+        "from rdflib import Literal, URIRef\n"
+        "Literal('2016-02-31', datatype=URIRef(XSD + 'date'))  # after: quiet too\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    # without it, rdflib does log: the test can fail
+    loud = subprocess.run(
+        [sys.executable, "-c", "from rdflib import Literal, URIRef, XSD\n"
+         "Literal('2016-02-30', datatype=XSD.date)"],
+        capture_output=True, text=True,
+    )  # fmt: skip
+    assert "Failed to convert Literal" in loud.stderr

@@ -15,12 +15,12 @@ place where the project imports its own modules by name at run time
 from __future__ import annotations
 
 import importlib
-import sys
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 import click
 
+from kg.commands.console import failure
 from kg.errors import KgError
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -83,36 +83,11 @@ class KgGroup(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
-        except KgError as exc:
-            click.secho(f"Error: {exc.message}", fg="red", err=True)
-            if exc.hint:
-                click.echo(exc.hint, err=True)
-            ctx.exit(exc.exit_code)
-        except KeyboardInterrupt:
-            click.echo("interrupted", err=True)
-            ctx.exit(130)
-        except OSError as exc:
-            # The environment, not the data or the program: a file or folder that cannot be
-            # read or written (permissions, a full disk, a file where a folder must be).
-            if isinstance(exc, BrokenPipeError):
+        except (KgError, KeyboardInterrupt, OSError) as exc:
+            code = failure(exc)
+            if code is None:
                 raise
-            where = f"{exc.filename}: " if exc.filename else ""
-            click.secho(f"Error: {where}{exc.strerror or exc}", fg="red", err=True)
-            click.echo("Check the path and its permissions, then try again.", err=True)
-            ctx.exit(2)
-
-
-def note(message: str) -> None:
-    click.echo(message, err=True)
-
-
-def terminal_width() -> int | None:
-    """The terminal's width when output goes to one (tables are fitted to it), else None."""
-    if not sys.stdout.isatty():
-        return None
-    import shutil  # here, not on top: output to a pipe (the usual one-shot case) needs none
-
-    return shutil.get_terminal_size().columns
+            ctx.exit(code)
 
 
 # --- shared options ----------------------------------------------------------------------

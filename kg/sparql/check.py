@@ -32,18 +32,18 @@ fast with nested collections.
 
 from __future__ import annotations
 
-import hashlib
 import re
 import threading
 from collections.abc import Mapping
-from dataclasses import dataclass
-
-from cachetools import LRUCache
+from typing import TYPE_CHECKING, NamedTuple
 
 from kg.errors import QueryError, UnsafeQuery
 from kg.lexer import Token, line_col, tokens
 from kg.namespaces import PREFIXES
 from kg.store import parse_on_empty_store
+
+if TYPE_CHECKING:
+    from cachetools import LRUCache
 
 UPDATE_WORDS = frozenset({"INSERT", "DELETE", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY"})
 UPDATE_WORDS |= {"WITH"}
@@ -66,8 +66,7 @@ _OPEN, _CLOSE = "({[", ")}]"
 _POSITION = re.compile(r"error at (\d+):(\d+): ?(.*)", re.S)
 
 
-@dataclass(frozen=True)
-class Checked:
+class Checked(NamedTuple):
     """What the checks learned about a query."""
 
     kind: str  # SELECT, ASK, CONSTRUCT, DESCRIBE or UPDATE
@@ -80,31 +79,38 @@ def check(sparql: str, *, allow_update: bool = False) -> Checked:
     >>> check("SELECT ?c WHERE { ?c a eco:Company }").kind
     'SELECT'
     """
-    # Remembered by a digest of the text (never the text: a server sees many large queries),
-    # in a cache bounded by bytes: a library query asked again is not tokenised again.
-    key = _digest(sparql, allow_update)
+    # Remembered in a cache bounded by bytes (the text counted: a server sees many large
+    # queries): a library query asked again is not tokenised again. Keyed by the text, not a
+    # digest, and made for a process's second query: a one-shot `kg query` asks one, and
+    # importing hashlib and cachetools was a tenth of its start-up.
+    global _CACHE, _CHECKED
+    key = (allow_update, sparql)
     with _LOCK:
-        checked = _CACHE.get(key)
-    if checked is None:
-        checked = _check(sparql, allow_update)
+        entry = _CACHE.get(key) if _CACHE is not None else None
+    if entry is None:
+        entry = (_check(sparql, allow_update), len(sparql))
         with _LOCK:
-            _CACHE[key] = checked
+            if _CACHE is None and _CHECKED:
+                from cachetools import LRUCache
+
+                _CACHE = LRUCache(maxsize=CACHE_BYTES, getsizeof=_size)
+            _CHECKED += 1
+            if _CACHE is not None and _size(entry) <= CACHE_BYTES:
+                _CACHE[key] = entry
+    checked = entry[0]
     return Checked(checked.kind, dict(checked.declared))
 
 
-def _digest(sparql: str, allow_update: bool) -> bytes:
-    data = sparql.encode("utf-8", "surrogatepass")
-    return hashlib.blake2b(data, digest_size=16, person=b"u" if allow_update else b"q").digest()
-
-
-def _size(checked: Checked) -> int:
-    """Bytes an entry holds, about: its key, the object, and the declared prefixes."""
-    return 200 + sum(100 + len(k) + len(v) for k, v in checked.declared.items())
+def _size(entry: tuple[Checked, int]) -> int:
+    """Bytes an entry holds, about: its key (the text), the object, the declared prefixes."""
+    checked, length = entry
+    return 200 + 2 * length + sum(100 + len(k) + len(v) for k, v in checked.declared.items())
 
 
 #: At most 4 MiB of checks are remembered (per process).
 CACHE_BYTES = 4 << 20
-_CACHE: LRUCache[bytes, Checked] = LRUCache(maxsize=CACHE_BYTES, getsizeof=_size)
+_CACHE: LRUCache[tuple[bool, str], tuple[Checked, int]] | None = None
+_CHECKED = 0  # queries checked in this process
 _LOCK = threading.Lock()
 
 

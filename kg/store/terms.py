@@ -16,9 +16,7 @@ rdflib.term.URIRef('https://w3id.org/container-kg/id/docker')
 
 from __future__ import annotations
 
-import logging
 import sys
-import warnings
 from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
@@ -30,18 +28,30 @@ if TYPE_CHECKING:
     from rdflib.term import Node
 
 
-class _QuietOnUserData(logging.Filter):
-    """rdflib logs a traceback for every literal whose text does not fit its datatype
-    (``"2016-02-30"^^xsd:date``). That is user data, not a fault of the program: `kg validate`
-    reports such a literal as a violation of its own, so the log is dropped."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        return not str(record.msg).startswith("Failed to convert Literal lexical form")
+_QUIET = False
 
 
-logging.getLogger("rdflib.term").addFilter(_QuietOnUserData())
-for _message in ("Parsing weird boolean", "Serializing weird numerical"):
-    warnings.filterwarnings("ignore", message=_message, category=UserWarning)
+def quiet_rdflib() -> None:
+    """Stop rdflib from logging a traceback for every literal whose text does not fit its
+    datatype (``"2016-02-30"^^xsd:date``): user data, not a fault of the program (`kg validate`
+    reports such a literal as a violation of its own). Called where the project hands data
+    to rdflib, not on import: a one-shot `kg query` uses no rdflib, and importing logging
+    was a part of its start-up."""
+    global _QUIET
+    if _QUIET:
+        return
+    import logging
+    import warnings
+
+    class QuietOnUserData(logging.Filter):
+        def filter(self, record: logging.LogRecord) -> bool:
+            return not str(record.msg).startswith("Failed to convert Literal lexical form")
+
+    logging.getLogger("rdflib.term").addFilter(QuietOnUserData())
+    for message in ("Parsing weird boolean", "Serializing weird numerical"):
+        warnings.filterwarnings("ignore", message=message, category=UserWarning)
+    _QUIET = True
+
 
 XSD_STRING = XSD + "string"
 #: Oxigraph answers numbers in canonical form; rdflib keeps the lexical form. Both are
@@ -69,6 +79,8 @@ _FROM_OX: Any = None
 def _converter() -> Any:
     global _FROM_OX
     from rdflib import BNode, Literal, URIRef
+
+    quiet_rdflib()
 
     named, blank, literal, default = ox.NamedNode, ox.BlankNode, ox.Literal, ox.DefaultGraph
     datatypes: dict[str, URIRef] = {}
@@ -108,6 +120,8 @@ def to_ox(term: Node) -> Any:
     if type(term) in _ENGINE_TERMS:
         return term
     from rdflib import BNode, Literal, URIRef
+
+    quiet_rdflib()
 
     try:
         if isinstance(term, URIRef):
@@ -239,6 +253,8 @@ def term_text(term: Node) -> str:
 def normalise(term: Node | None) -> Node | None:
     """The form of a term that every store agrees on (see ``_NUMERIC``)."""
     from rdflib import Literal, URIRef
+
+    quiet_rdflib()
 
     if isinstance(term, Literal) and term.datatype is not None and term.language is None:
         datatype = str(term.datatype)

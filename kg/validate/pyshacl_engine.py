@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from kg import shacl
 from kg.namespaces import RDF, RDFS, SH
 from kg.store import Quad, Triple
-from kg.store.terms import from_ox
+from kg.store.terms import from_ox, quiet_rdflib
 from kg.validate.report import IllTyped, Result, Violation
 from kg.validate.report import report as report_violations
 
@@ -48,6 +48,7 @@ def validate_graph(
     import pyshacl
     from rdflib import Literal, URIRef
 
+    quiet_rdflib()
     shacl.speed_up()  # the same results, a third of the time (kg/shacl.py)
     _conforms, report, _text = pyshacl.validate(
         data, shacl_graph=shapes, inference="none", allow_warnings=True

@@ -44,7 +44,7 @@ from kg.errors import UnsupportedShape
 from kg.labels import lookup
 from kg.namespaces import OWL, RDF, RDFS, SH, shorten
 from kg.store import Store
-from kg.store.terms import term_text
+from kg.store.terms import quiet_rdflib, term_text
 from kg.validate.report import IllTyped, Result, Violation, report
 
 if TYPE_CHECKING:
@@ -185,6 +185,7 @@ class _Compiler:
     def term(self, shape: Shape, predicate: str, o: Node) -> None:
         from rdflib import Literal, URIRef
 
+        quiet_rdflib()
         if predicate == RDF + "type":
             if str(o) in CLASS_TYPES:
                 raise self.fail(
@@ -549,6 +550,8 @@ def _not_less_or_equal(value: Node | None, other: Node | None) -> bool:
     """pySHACL's sh:lessThanOrEquals rule (pyshacl.constraints.core.property_pair_constraints):
     an IRI or a string compared with anything else fails, otherwise Python's ``<=``."""
     from rdflib import Literal, URIRef
+
+    quiet_rdflib()
 
     def plain(term: Node | None) -> tuple[object, bool]:
         if isinstance(term, URIRef):
