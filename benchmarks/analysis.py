@@ -65,6 +65,7 @@ if metric == "pagerank":
     graph = nx.DiGraph(edges)
     print(len(nx.pagerank(graph)))
 elif metric == "betweenness":
+    sys.modules["matplotlib"] = None  # as kg does: igraph would import it (1.3 s) to draw
     import igraph
 
     graph = igraph.Graph.TupleList(edges, directed=False)

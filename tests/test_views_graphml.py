@@ -177,3 +177,15 @@ def test_export_writes_it_and_leaves_a_graph_id_to_networkx(
     (path,) = export(graph, tmp_path / "with-id.graphml", "graphml")
     assert ET.parse(path).getroot()[-1].get("id") == "G & co"
     assert nx.read_graphml(path).number_of_edges() == graph.number_of_edges()
+
+
+@pytest.mark.parametrize("text", ["", "a & b < c > d", '"q" \r\n\t &amp;', "]]>", "é\x00"])
+def test_escape_is_saxutils_escape(text: str) -> None:
+    """The hand-written escape (saxutils imports urllib.request) is the library's."""
+    from xml.sax.saxutils import escape as library_escape
+
+    from kg.views.graphml import escape
+
+    entities = {'"': "&quot;", "\r": "&#13;", "\n": "&#10;", "\t": "&#09;"}
+    assert escape(text) == library_escape(text)
+    assert escape(text, entities) == library_escape(text, entities)

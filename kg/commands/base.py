@@ -15,6 +15,7 @@ place where the project imports its own modules by name at run time
 from __future__ import annotations
 
 import importlib
+import sys
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
@@ -41,10 +42,10 @@ COMMANDS: dict[str, str] = {
     "build": "kg.cli:build",
     "centrality": "kg.cli:centrality",
     "communities": "kg.cli:communities",
-    "diff": "kg.cli:diff_group",
+    "diff": "kg.commands.landscape:diff_group",
     "export": "kg.cli:export",
     "find": "kg.cli:find",
-    "import": "kg.cli:import_group",
+    "import": "kg.commands.landscape:import_group",
     "query": "kg.commands.query:query",
     "serve": "kg.cli:serve",
     "stats": "kg.cli:stats",
@@ -88,6 +89,20 @@ class KgGroup(click.Group):
             if code is None:
                 raise
             ctx.exit(code)
+
+
+def with_progress(label: str) -> Callable[[Any], Any]:
+    """A progress bar on a terminal, nothing when piped."""
+
+    def wrap(items: Any) -> Any:
+        if not sys.stderr.isatty():
+            yield from items
+            return
+        items = list(items)
+        with click.progressbar(items, label=label, file=sys.stderr) as bar:
+            yield from bar
+
+    return wrap
 
 
 # --- shared options ----------------------------------------------------------------------
