@@ -345,11 +345,17 @@ def with_labels(answer: Answer, labels: Mapping[str, str]) -> Answer:
 
 
 def _width(text: str) -> int:
+    # Printable ASCII is one column a character: a large table's cells (a community's members
+    # run to thousands of characters) are mostly that, and this is a third of its drawing.
+    if text.isascii() and text.isprintable():
+        return len(text)
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
 def _clean(text: str) -> str:
     # A table cell is one line: control characters from data must not move the cursor.
+    if text.isascii() and text.isprintable():  # no ASCII control character: nothing to do
+        return text
     return "".join(" " if unicodedata.category(c).startswith("C") else c for c in text)
 
 

@@ -10,6 +10,8 @@ import xml.etree.ElementTree as ET
 
 import pyoxigraph as ox
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import XSD
@@ -375,3 +377,17 @@ def test_json_is_written_as_rdflibs_serializer_writes_it(engine_answer: Answer) 
     for boolean in (True, False):
         ask = Answer("ASK", boolean=boolean)
         assert render(ask, "json") == rdflib_json(ask)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(max_codepoint=0x3000), max_size=40))
+def test_table_cells_clean_and_measure_as_character_by_character(text: str) -> None:
+    """The fast path for printable ASCII gives what the per-character rule gives."""
+    import unicodedata
+
+    from kg import formats
+
+    slow_clean = "".join(" " if unicodedata.category(c).startswith("C") else c for c in text)
+    assert formats._clean(text) == slow_clean
+    slow_width = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in slow_clean)
+    assert formats._width(slow_clean) == slow_width
