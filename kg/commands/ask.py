@@ -35,19 +35,23 @@ from kg.workspace import open_built
 #: Every format of ``kg query --format``: rows, and a CONSTRUCT or DESCRIBE's graph.
 FORMATS = (*ROW_FORMATS, *GRAPH_FORMATS)
 
+_FORMAT = re.compile("|".join(FORMATS))
+#: A text value click reads as that value (one that starts with "-" is left to click).
+_TEXT = re.compile(r"[^-].*|", re.DOTALL)
+
 #: The options :func:`parse` reads: each option string, its parameter of :func:`query`, and
 #: how it reads its value (None: a flag; a pattern: one value that must match it whole; 2:
 #: a pair). Values are read only where click would read them the same way.
 _OPTIONS: dict[str, tuple[str, re.Pattern[str] | int | None]] = {
     "-p": ("params", 2),
     "--param": ("params", 2),
-    "-f": ("fmt", re.compile("|".join(FORMATS))),
-    "--format": ("fmt", re.compile("|".join(FORMATS))),
+    "-f": ("fmt", _FORMAT),
+    "--format": ("fmt", _FORMAT),
     "--iris": ("iris", None),
     "--limit": ("limit", re.compile(r"[0-9]{1,15}")),
     "--timeout": ("timeout", re.compile(r"[0-9]{1,9}(\.[0-9]{1,9})?")),
-    "--store": ("store", re.compile(r"[^-].*|", re.DOTALL)),
-    "--as-of": ("as_of", re.compile(r"[^-].*|", re.DOTALL)),
+    "--store": ("store", _TEXT),
+    "--as-of": ("as_of", _TEXT),
 }
 _CONVERT = {"limit": int, "timeout": float}
 
