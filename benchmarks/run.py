@@ -704,9 +704,9 @@ def bench_queries(
 ) -> dict[str, float]:
     """Each library query: ours (checks, engine, the answer holding the engine's terms: rdflib
     terms are made when ``rows`` is read; on the store a long-lived process opens: the build in
-    memory) against rdflib's engine and the bare in-memory engine
-    (``engine``: pyoxigraph's Store.query, each row's values read); the rows must be identical. Each query also runs
-    on the ``dist/`` copy that a one-shot ``kg query`` opens, to floor in its note."""
+    memory) against rdflib's engine and the bare in-memory engine (``engine``: pyoxigraph's
+    Store.query, each row's values read); the rows must be identical. Each query also runs on
+    the ``dist/`` copy that a one-shot ``kg query`` opens, to floor in its note."""
     import pyoxigraph as ox
 
     from kg.namespaces import PREFIXES
