@@ -164,14 +164,26 @@ QUERY_STACK = 1 << 30
 _STACK_LOCK = threading.Lock()
 
 
+#: Query threads :func:`within` stopped waiting for (Ctrl-C, the time limit).
+_LEFT_RUNNING: list[threading.Thread] = []
+
+
+def left_running() -> bool:
+    """True while a query that :func:`within` stopped waiting for is still in the engine: the
+    process should then end without finalising the interpreter (``os._exit``), which can hang
+    or crash around a thread running native code (CPython gh-87135, gh-96387)."""
+    return any(thread.is_alive() for thread in _LEFT_RUNNING)
+
+
 def within(seconds: float | None, call: Callable[[], T]) -> T:
     """``call()`` in a thread of its own, waited for at most ``seconds`` (None: no limit).
 
     The engine runs without the GIL and cannot be interrupted, so the calling thread waits
     instead, and stays free: Ctrl-C (``KeyboardInterrupt``) and the time limit
     (:class:`QueryTimeout`) reach it at once. The query's thread is a daemon that keeps running
-    until the process ends, which is why a command ends when either happens (the server runs
-    queries in worker processes it can kill instead: :mod:`kg.serve.pool`).
+    until the process ends, which is why a command ends when either happens, at once
+    (:func:`left_running`; the server runs queries in worker processes it can kill instead:
+    :mod:`kg.serve.pool`).
     """
     outcome: list[T] = []
     failure: list[BaseException] = []
@@ -195,7 +207,13 @@ def within(seconds: float | None, call: Callable[[], T]) -> T:
             thread.start()
         finally:
             threading.stack_size(old)
-    if not done.wait(seconds):
+    try:
+        finished = done.wait(seconds)
+    except BaseException:  # Ctrl-C: the query goes on in the engine
+        _LEFT_RUNNING.append(thread)
+        raise
+    if not finished:
+        _LEFT_RUNNING.append(thread)
         raise QueryTimeout(
             f"the query ran past the time limit of {seconds:g} s and was stopped",
             hint="Give it more time with --timeout SECONDS (0: no limit), or narrow it "

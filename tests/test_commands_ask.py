@@ -178,3 +178,44 @@ def test_stdin_and_help_still_work(home: Path) -> None:
     assert piped.returncode == 0 and piped.stdout.strip() == "true"
     helped = _kg(["query", "--help"], home)
     assert helped.returncode == 0 and "Example:" in helped.stdout
+
+
+class _Ended(Exception):
+    pass
+
+
+@pytest.mark.parametrize(
+    ("code", "status", "stderr"),
+    [(130, 130, ""), (None, 0, ""), ("no such thing", 1, "no such thing\n")],
+)
+def test_a_command_that_leaves_a_query_in_the_engine_ends_at_once(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    code: object,
+    status: int,
+    stderr: str,
+) -> None:
+    """After Ctrl-C or the time limit the query's thread is still in the engine: the process
+    ends by os._exit (output flushed) rather than finalising the interpreter around it."""
+    import kg.query
+    from kg.commands import entry
+
+    def command() -> None:
+        print("rows so far")
+        sys.exit(code)
+
+    def end(status: int) -> None:
+        raise _Ended(status)
+
+    monkeypatch.setattr(entry, "_command", command)
+    monkeypatch.setattr(os, "_exit", end)
+    monkeypatch.setattr(kg.query, "left_running", lambda: True)
+    with pytest.raises(_Ended) as ended:
+        entry.main()
+    assert ended.value.args == (status,)
+    out, err = capsys.readouterr()
+    assert (out, err) == ("rows so far\n", stderr)
+    monkeypatch.setattr(kg.query, "left_running", lambda: False)
+    with pytest.raises(SystemExit) as finished:  # no query left: an ordinary exit
+        entry.main()
+    assert finished.value.code == code

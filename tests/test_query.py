@@ -14,6 +14,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -30,7 +31,7 @@ from kg.cli import cli
 from kg.errors import QueryError, QueryTimeout, UnknownQuery, UnsafeQuery, UsageError
 from kg.graph import KnowledgeGraph
 from kg.namespaces import KG
-from kg.query import execute, run, within
+from kg.query import execute, left_running, run, within
 from kg.sources import SourceFile, ontology_files, read_sources
 from kg.sparql.bindings import parse_binding
 from kg.sparql.check import check
@@ -769,6 +770,19 @@ def test_a_cli_query_stops_at_its_time_limit(workspace: Path) -> None:
     assert proc.returncode == 2
     assert err.startswith("Error: the query ran past the time limit of 1 s and was stopped\n")
     assert time.monotonic() - started < 1 + 10  # the interpreter's start, and the limit
+
+
+def test_a_query_left_in_the_engine_is_known_until_it_ends() -> None:
+    release = threading.Event()
+    with pytest.raises(QueryTimeout):
+        within(0.05, release.wait)
+    assert left_running()  # the time limit stopped the wait, not the query
+    release.set()
+    deadline = time.monotonic() + 5
+    while left_running() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert not left_running()
+    assert within(1.0, lambda: 1) == 1 and not left_running()  # a finished query leaves none
 
 
 @pytest.mark.slow
