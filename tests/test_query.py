@@ -742,7 +742,8 @@ CROSS = "SELECT * { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 
 
 def _kg_query(home: Path, *args: str) -> subprocess.Popen[str]:
-    env = {**os.environ, "KG_HOME": str(home)}
+    # faulthandler: a process that hangs is shown with every thread's stack (_finished)
+    env = {**os.environ, "KG_HOME": str(home), "PYTHONFAULTHANDLER": "1"}
     env.pop("KG_STORE", None)
     return subprocess.Popen(
         [sys.executable, "-m", "kg", "query", *args],
@@ -751,6 +752,17 @@ def _kg_query(home: Path, *args: str) -> subprocess.Popen[str]:
         stderr=subprocess.PIPE,
         text=True,
     )
+
+
+def _finished(proc: subprocess.Popen[str], timeout: float) -> tuple[str, str]:
+    """``proc``'s output once it ends; past ``timeout`` seconds, a failure that shows where
+    each of its threads was (SIGABRT makes faulthandler print them)."""
+    try:
+        return proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.send_signal(signal.SIGABRT)
+        _out, err = proc.communicate(timeout=30)
+        pytest.fail(f"kg query still running after {timeout} s; its threads:\n{err}")
 
 
 def test_within_raises_on_the_time_limit_and_passes_errors_on() -> None:
@@ -792,7 +804,7 @@ def test_ctrl_c_stops_a_cli_query_within_a_second(workspace: Path) -> None:
     assert proc.poll() is None
     sent = time.monotonic()
     proc.send_signal(signal.SIGINT)
-    _out, err = proc.communicate(timeout=30)
+    _out, err = _finished(proc, 30)
     assert time.monotonic() - sent < 1
     assert proc.returncode == 130
     assert err == "interrupted\n"
