@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import re
 import threading
+import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
@@ -175,6 +176,41 @@ def left_running() -> bool:
     return any(thread.is_alive() for thread in _LEFT_RUNNING)
 
 
+#: Seconds between two looks at a pending Ctrl-C while a query runs.
+_SLICE = 0.05
+
+
+def _start_deaf_to_ctrl_c(thread: threading.Thread) -> None:
+    """Start ``thread`` with SIGINT blocked in it and in the threads it starts (the engine's):
+    Linux hands a process's signal to any thread that does not block it, and a SIGINT taken by
+    a thread in the engine never woke the waiting main thread (a full test run saw Ctrl-C
+    ignored for the whole time limit). Where signals cannot be masked, or off the main thread,
+    it simply starts."""
+    import signal
+
+    mask = getattr(signal, "pthread_sigmask", None)
+    if mask is None or threading.current_thread() is not threading.main_thread():
+        thread.start()
+        return
+    previous = mask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        thread.start()
+    finally:
+        mask(signal.SIG_SETMASK, previous)  # a Ctrl-C that came meanwhile is raised here
+
+
+def _wait(done: threading.Event, seconds: float | None) -> bool:
+    """``done.wait(seconds)`` in short slices: a signal handled by another thread of the
+    process interrupts no wait of the main thread, only its next look."""
+    deadline = None if seconds is None else time.monotonic() + seconds
+    while True:
+        left = _SLICE if deadline is None else min(_SLICE, deadline - time.monotonic())
+        if left <= 0:
+            return done.is_set()
+        if done.wait(left):
+            return True
+
+
 def within(seconds: float | None, call: Callable[[], T]) -> T:
     """``call()`` in a thread of its own, waited for at most ``seconds`` (None: no limit).
 
@@ -202,13 +238,16 @@ def within(seconds: float | None, call: Callable[[], T]) -> T:
         # A platform that refuses it keeps the default stack.
         with contextlib.suppress(ValueError, RuntimeError):
             threading.stack_size(QUERY_STACK)
+        thread = threading.Thread(target=target, name="kg-query", daemon=True)
         try:
-            thread = threading.Thread(target=target, name="kg-query", daemon=True)
-            thread.start()
+            _start_deaf_to_ctrl_c(thread)
+        except BaseException:  # Ctrl-C as it starts: it may have
+            _LEFT_RUNNING.append(thread)
+            raise
         finally:
             threading.stack_size(old)
     try:
-        finished = done.wait(seconds)
+        finished = _wait(done, seconds)
     except BaseException:  # Ctrl-C: the query goes on in the engine
         _LEFT_RUNNING.append(thread)
         raise

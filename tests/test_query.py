@@ -784,6 +784,29 @@ def test_a_cli_query_stops_at_its_time_limit(workspace: Path) -> None:
     assert time.monotonic() - started < 1 + 10  # the interpreter's start, and the limit
 
 
+@pytest.mark.skipif(not hasattr(signal, "pthread_sigmask"), reason="no signal masks here")
+def test_ctrl_c_reaches_the_waiting_thread_not_the_query() -> None:
+    """The query's thread (and the engine's, which it starts) block SIGINT, so the kernel hands
+    Ctrl-C to the main thread, which is waiting for it; the main thread's mask is unchanged."""
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, set())
+    in_query = within(5.0, lambda: signal.pthread_sigmask(signal.SIG_BLOCK, set()))
+    assert signal.SIGINT in in_query
+    assert signal.pthread_sigmask(signal.SIG_BLOCK, set()) == before
+    assert signal.SIGINT not in before
+
+
+def test_the_wait_ends_at_the_time_limit_or_when_done() -> None:
+    from kg.query import _wait
+
+    never = threading.Event()
+    started = time.monotonic()
+    assert _wait(never, 0.12) is False
+    assert 0.1 <= time.monotonic() - started < 1
+    soon = threading.Event()
+    threading.Timer(0.1, soon.set).start()
+    assert _wait(soon, None) is True
+
+
 def test_a_query_left_in_the_engine_is_known_until_it_ends() -> None:
     release = threading.Event()
     with pytest.raises(QueryTimeout):
