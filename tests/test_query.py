@@ -760,9 +760,25 @@ def _finished(proc: subprocess.Popen[str], timeout: float) -> tuple[str, str]:
     try:
         return proc.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
+        signals = _signal_state(proc.pid)
         proc.send_signal(signal.SIGABRT)
         _out, err = proc.communicate(timeout=30)
-        pytest.fail(f"kg query still running after {timeout} s; its threads:\n{err}")
+        pytest.fail(
+            f"kg query still running after {timeout} s; its signals:\n{signals}\n"
+            f"this test's process: SIGINT handler {signal.getsignal(signal.SIGINT)!r}\n"
+            f"{_signal_state(os.getpid())}\nits threads:\n{err}"
+        )
+
+
+def _signal_state(pid: int) -> str:
+    """The kernel's view of a process's signals: which each thread blocks, ignores, catches."""
+    lines = []
+    for task in sorted(Path(f"/proc/{pid}/task").glob("*")):
+        with contextlib.suppress(OSError):
+            status = (task / "status").read_text().splitlines()
+            wanted = ("Name", "SigPnd", "ShdPnd", "SigBlk", "SigIgn", "SigCgt")
+            lines.append(" ".join(x.replace("\t", "=") for x in status if x.startswith(wanted)))
+    return "\n".join(lines)
 
 
 def test_within_raises_on_the_time_limit_and_passes_errors_on() -> None:
