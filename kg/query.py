@@ -181,10 +181,10 @@ _SLICE = 0.05
 
 
 def _start_deaf_to_ctrl_c(thread: threading.Thread) -> None:
-    """Start ``thread`` with SIGINT blocked in it and in the threads it starts (the engine's):
-    Linux hands a process's signal to any thread that does not block it, and a SIGINT taken by
-    a thread in the engine never woke the waiting main thread (a full test run saw Ctrl-C
-    ignored for the whole time limit). Where signals cannot be masked, or off the main thread,
+    """Start ``thread`` with SIGINT blocked in it and in the threads it starts (the engine's,
+    RocksDB's): the kernel may hand a process's signal to any thread that does not block it,
+    and only the main thread's waits are interrupted by one, so Ctrl-C always goes to the
+    thread that waits for the query. Where signals cannot be masked, or off the main thread,
     it simply starts."""
     import signal
 

@@ -26,7 +26,7 @@ def main() -> None:
 def _end_now(code: object) -> None:
     """End the process with ``code`` now, output flushed, without finalising the interpreter:
     a query stopped by Ctrl-C or the time limit is still running inside the engine, and
-    finalising around it hung a `kg query` past 30 s once in a full test run."""
+    finalising around a thread in native code can hang or crash (CPython gh-87135)."""
     import contextlib
     import os
 
