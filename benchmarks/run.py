@@ -854,8 +854,9 @@ def bench_queries(
             "worst query; "
             + (f"beyond 1.5x and 1 ms: {', '.join(beyond)}" if beyond else "none beyond both")
             + (
-                "; over the engine counting rows unread: worst "
-                f"{max(counted_ratios)[0]:.2f}x ({max(counted_ratios)[1]})"
+                "; over the engine counting rows unread: worst {:.2f}x ({})".format(
+                    *max(counted_ratios)
+                )
                 if counted_ratios
                 else ""
             ),

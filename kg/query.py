@@ -233,26 +233,24 @@ def within(seconds: float | None, call: Callable[[], T]) -> T:
         finally:
             done.set()
 
-    with _STACK_LOCK:
-        old = threading.stack_size()
-        # A platform that refuses it keeps the default stack.
-        with contextlib.suppress(ValueError, RuntimeError):
-            threading.stack_size(QUERY_STACK)
-        thread = threading.Thread(target=target, name="kg-query", daemon=True)
-        try:
-            _start_deaf_to_ctrl_c(thread)
-        except BaseException:  # Ctrl-C as it starts: it may have
-            _LEFT_RUNNING.append(thread)
-            raise
-        finally:
-            threading.stack_size(old)
+    thread = threading.Thread(target=target, name="kg-query", daemon=True)
     try:
+        with _STACK_LOCK:
+            old = threading.stack_size()
+            # A platform that refuses it keeps the default stack.
+            with contextlib.suppress(ValueError, RuntimeError):
+                threading.stack_size(QUERY_STACK)
+            try:
+                _start_deaf_to_ctrl_c(thread)
+            finally:
+                threading.stack_size(old)
         finished = _wait(done, seconds)
-    except BaseException:  # Ctrl-C: the query goes on in the engine
-        _LEFT_RUNNING.append(thread)
-        raise
+    finally:
+        # Ctrl-C (as it starts or while it runs) or the time limit: it goes on in the engine.
+        if not done.is_set():
+            _LEFT_RUNNING[:] = [t for t in _LEFT_RUNNING if t.is_alive()]
+            _LEFT_RUNNING.append(thread)
     if not finished:
-        _LEFT_RUNNING.append(thread)
         raise QueryTimeout(
             f"the query ran past the time limit of {seconds:g} s and was stopped",
             hint="Give it more time with --timeout SECONDS (0: no limit), or narrow it "

@@ -17,6 +17,7 @@ rdflib.term.URIRef('https://w3id.org/container-kg/id/docker')
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
@@ -166,6 +167,17 @@ def not_canonical(term: Any) -> bool:
     """True for an engine literal of a number Oxigraph does not keep in canonical form
     (double, float, int, long): rare in answers."""
     return type(term) is ox.Literal and not term.language and term.datatype.value in NOT_CANONICAL
+
+
+def any_not_canonical(rows: Iterable[Sequence[Any]]) -> bool:
+    """:func:`not_canonical` of any term of ``rows``, in one loop: a call per term cost a
+    twentieth of reading a 50,000-row answer (entity-facts at 1M triples: 35 ms of 0.85 s)."""
+    literal = ox.Literal
+    for row in rows:
+        for term in row:
+            if type(term) is literal and term.datatype.value in NOT_CANONICAL and not term.language:
+                return True
+    return False
 
 
 def canonical(term: Any) -> Any:
